@@ -1,0 +1,9 @@
+//! Async Playground: the pure model (tested natively) and, in the browser, the runtime and UI.
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod i18n;
+#[cfg(target_arch = "wasm32")]
+pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

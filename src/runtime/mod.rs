@@ -1,0 +1,1 @@
+//! Browser runtime: runs a scenario on real promises and timers.
