@@ -1,1 +1,1 @@
-//! TODO: filled in by its owner.
+//! URL / message parameter parsing and range checks (pure). OWNER: UI helper.
