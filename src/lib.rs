@@ -1,4 +1,5 @@
 //! Async Playground: the pure model (tested natively) and, in the browser, the runtime and UI.
+pub mod lessons;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
