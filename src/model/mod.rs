@@ -1,9 +1,11 @@
 //! The pure model: no browser crates here (CI greps for them). Everything that can be decided
 //! without a browser is decided here and tested natively.
+pub mod bars;
 pub mod catalog;
 pub mod codegen;
 pub mod params;
 pub mod plan;
+pub mod player;
 pub mod scenario;
 pub mod trace;
 pub mod value;
