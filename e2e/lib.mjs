@@ -18,7 +18,6 @@ import assert from 'node:assert/strict';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 
 export const ROOT = path.resolve(here, '..');
 export const DIST = path.resolve(process.env.AP_DIST || path.join(ROOT, 'dist'));
@@ -100,6 +99,8 @@ window.__send=m=>document.getElementById('pg').contentWindow.postMessage(m,'*');
 }
 
 export function launch() {
+  // Loaded here so the static server (scripts/serve.mjs) works without the browser packages.
+  const { chromium } = require('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
