@@ -33,11 +33,16 @@ pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Action {
-    /// A new engine run starts (the old recording is dropped).
-    Run,
-    /// The engine reported an event at run time `at` (scenario ms, monotonic per run).
+    /// A new engine run of `programs` programs starts (the old recording is dropped). With
+    /// `one_after_another` each program's clock starts at 0 when the previous one has ended.
+    Run {
+        programs: usize,
+        one_after_another: bool,
+    },
+    /// The engine reported an event of `program` at its scenario time `t` (ms).
     EngineEvent {
-        at: f64,
+        program: usize,
+        t: f64,
     },
     /// The engine's run ended at `at` (cancelled or not).
     EngineFinished {
@@ -71,8 +76,16 @@ pub struct Player {
     pub state: RunState,
     /// View speed: how fast a replay moves (scenario ms per real ms).
     pub speed: f64,
-    /// Arrival times of the recorded events, in order.
+    /// Run times of the recorded events, in order (monotonic).
     pub at: Vec<f64>,
+    /// The program of each recorded event.
+    pub program: Vec<usize>,
+    /// Run time at which each program's clock started (0 on one shared clock).
+    pub offsets: Vec<Option<f64>>,
+    one_after_another: bool,
+    /// Shown events per program (kept in step with `shown`).
+    shown_by_program: Vec<usize>,
+    counted: usize,
     /// How many recorded events the view shows.
     pub shown: usize,
     /// The view's cursor (scenario ms).
@@ -101,6 +114,11 @@ impl Player {
             state: RunState::Idle,
             speed: if SPEEDS.contains(&speed) { speed } else { 1.0 },
             at: Vec::new(),
+            program: Vec::new(),
+            offsets: Vec::new(),
+            one_after_another: false,
+            shown_by_program: Vec::new(),
+            counted: 0,
             shown: 0,
             view_at: 0.0,
             engine_running: false,
@@ -114,6 +132,50 @@ impl Player {
     /// The view is showing the engine's run as it happens (not a replay of the recording).
     pub fn is_live(&self) -> bool {
         self.engine_running && self.following && self.state == RunState::Running
+    }
+
+    /// How many events of `program` the view shows.
+    pub fn shown_of(&self, program: usize) -> usize {
+        self.shown_by_program.get(program).copied().unwrap_or(0)
+    }
+
+    /// The view's cursor on `program`'s own clock; `None` before that program's clock started.
+    pub fn cursor(&self, program: usize) -> Option<f64> {
+        let off = self.offsets.get(program).copied().flatten()?;
+        (self.view_at >= off || self.shown_of(program) > 0).then(|| (self.view_at - off).max(0.0))
+    }
+
+    /// The run time of the last shown event (where a cursor that must not sweep stands).
+    pub fn shown_at(&self) -> f64 {
+        self.shown
+            .checked_sub(1)
+            .and_then(|i| self.at.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Brings the per-program counts in step with `shown` (walks only the difference).
+    fn recount(&mut self) {
+        while self.counted < self.shown {
+            if let Some(c) = self
+                .program
+                .get(self.counted)
+                .and_then(|&p| self.shown_by_program.get_mut(p))
+            {
+                *c += 1;
+            }
+            self.counted += 1;
+        }
+        while self.counted > self.shown {
+            self.counted -= 1;
+            if let Some(c) = self
+                .program
+                .get(self.counted)
+                .and_then(|&p| self.shown_by_program.get_mut(p))
+            {
+                *c = c.saturating_sub(1);
+            }
+        }
     }
 
     /// The end of what is recorded (or known to be coming) so far.
@@ -156,21 +218,45 @@ impl Player {
 
     pub fn reduce(&mut self, action: Action) {
         match action {
-            Action::Run => {
+            Action::Run {
+                programs,
+                one_after_another,
+            } => {
                 let speed = self.speed;
                 *self = Player::new(speed);
+                let programs = programs.clamp(1, 16);
+                self.one_after_another = one_after_another;
+                self.offsets = (0..programs)
+                    .map(|i| (i == 0 || !one_after_another).then_some(0.0))
+                    .collect();
+                self.shown_by_program = vec![0; programs];
                 self.state = RunState::Running;
                 self.engine_running = true;
                 self.following = true;
             }
-            Action::EngineEvent { at } => {
-                if !self.engine_running {
-                    return; // an old run's straggler: never reaches the view
+            Action::EngineEvent { program, t } => {
+                if !self.engine_running || program >= self.offsets.len() {
+                    return; // an old run's straggler, or no such program: never shown
                 }
-                let at = if at.is_finite() { at } else { self.edge() };
-                // Keep arrival times monotonic whatever the engine reports.
-                let at = at.max(self.at.last().copied().unwrap_or(0.0));
+                let last = self.at.last().copied().unwrap_or(0.0);
+                let offset = match self.offsets[program] {
+                    Some(o) => o,
+                    None => {
+                        // One after another: this program's clock starts where the run is now.
+                        let o = if t.is_finite() {
+                            (last - t).max(0.0)
+                        } else {
+                            last
+                        };
+                        self.offsets[program] = Some(o);
+                        o
+                    }
+                };
+                let at = if t.is_finite() { t + offset } else { last };
+                // Keep run times monotonic whatever the engine reports.
+                let at = at.max(last);
                 self.at.push(at);
+                self.program.push(program);
                 self.engine_at = self.engine_at.max(at);
                 if (self.following && self.state == RunState::Running) || self.stopped {
                     self.view_at = self.view_at.max(at);
@@ -297,6 +383,7 @@ impl Player {
                 *self = Player::new(speed);
             }
         }
+        self.recount();
     }
 }
 
@@ -306,9 +393,12 @@ mod tests {
 
     fn run_with(events: &[f64]) -> Player {
         let mut p = Player::new(1.0);
-        p.reduce(Action::Run);
-        for &at in events {
-            p.reduce(Action::EngineEvent { at });
+        p.reduce(Action::Run {
+            programs: 1,
+            one_after_another: false,
+        });
+        for &t in events {
+            p.reduce(Action::EngineEvent { program: 0, t });
         }
         p
     }
@@ -324,7 +414,10 @@ mod tests {
             engine_now: Some(700.0),
         });
         assert_eq!(p.view_at, 700.0);
-        p.reduce(Action::EngineEvent { at: 1000.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 1000.0,
+        });
         p.reduce(Action::EngineFinished {
             at: 1000.0,
             cancelled: false,
@@ -339,13 +432,19 @@ mod tests {
         let mut p = run_with(&[0.0]);
         p.reduce(Action::Pause);
         assert_eq!(p.state, RunState::Paused);
-        p.reduce(Action::EngineEvent { at: 500.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 500.0,
+        });
         p.reduce(Action::Tick {
             dt: 16.0,
             engine_now: Some(600.0),
         });
         assert_eq!((p.shown, p.view_at), (1, 0.0));
-        p.reduce(Action::EngineEvent { at: 1000.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 1000.0,
+        });
         p.reduce(Action::EngineFinished {
             at: 1000.0,
             cancelled: false,
@@ -427,7 +526,10 @@ mod tests {
         let mut p = run_with(&[0.0, 0.0]);
         p.reduce(Action::StepBack);
         assert_eq!((p.state, p.shown), (RunState::Paused, 1));
-        p.reduce(Action::EngineEvent { at: 300.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 300.0,
+        });
         p.reduce(Action::StepForward);
         p.reduce(Action::StepForward);
         assert_eq!((p.shown, p.view_at), (3, 300.0));
@@ -449,7 +551,10 @@ mod tests {
             cancelled: true,
         });
         assert_eq!(p.state, RunState::Cancelled);
-        p.reduce(Action::EngineEvent { at: 30.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 30.0,
+        });
         assert_eq!(p.at.len(), 2);
         // Ticks after the end change nothing.
         p.reduce(Action::Tick {
@@ -480,7 +585,10 @@ mod tests {
         let mut p = run_with(&[0.0]);
         p.reduce(Action::SetSpeed(0.25));
         p.reduce(Action::SetSpeed(3.0)); // not offered: ignored
-        p.reduce(Action::Run);
+        p.reduce(Action::Run {
+            programs: 1,
+            one_after_another: false,
+        });
         assert_eq!((p.at.len(), p.speed), (0, 0.25));
         p.reduce(Action::Reset);
         assert_eq!(p.state, RunState::Idle);
@@ -488,6 +596,47 @@ mod tests {
         p.reduce(Action::Play);
         assert_eq!(p.state, RunState::Idle);
         assert_eq!(Player::new(f64::NAN).speed, 1.0);
+    }
+
+    #[test]
+    fn two_programs_on_one_clock_and_one_after_another() {
+        let mut p = Player::new(1.0);
+        p.reduce(Action::Run {
+            programs: 2,
+            one_after_another: false,
+        });
+        for (program, t) in [(0, 0.0), (1, 0.0), (1, 2000.0), (0, 2000.0), (0, 4000.0)] {
+            p.reduce(Action::EngineEvent { program, t });
+        }
+        assert_eq!((p.shown_of(0), p.shown_of(1)), (3, 2));
+        p.reduce(Action::StepBack);
+        p.reduce(Action::StepBack);
+        assert_eq!((p.shown_of(0), p.shown_of(1)), (1, 2));
+        assert_eq!(p.cursor(1), Some(2000.0));
+        assert_eq!(p.shown_at(), 2000.0);
+        assert_eq!(p.shown_of(7), 0);
+
+        let mut p = Player::new(1.0);
+        p.reduce(Action::Run {
+            programs: 2,
+            one_after_another: true,
+        });
+        p.reduce(Action::EngineEvent { program: 0, t: 0.0 });
+        p.reduce(Action::EngineEvent {
+            program: 0,
+            t: 3000.0,
+        });
+        assert_eq!(p.cursor(1), None); // not started yet
+        p.reduce(Action::EngineEvent { program: 1, t: 0.0 });
+        p.reduce(Action::EngineEvent {
+            program: 1,
+            t: 1000.0,
+        });
+        assert_eq!(p.at, vec![0.0, 3000.0, 3000.0, 4000.0]);
+        assert_eq!(p.cursor(1), Some(1000.0));
+        assert_eq!(p.cursor(0), Some(4000.0));
+        p.reduce(Action::EngineEvent { program: 9, t: 0.0 });
+        assert_eq!(p.at.len(), 4);
     }
 
     #[test]
