@@ -1,0 +1,7 @@
+//! (being written)
+use leptos::prelude::*;
+
+#[component]
+pub fn Controls() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! (being written)
+use leptos::prelude::*;
+
+#[component]
+pub fn Predict() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! (being written)
+use leptos::prelude::*;
+
+#[component]
+pub fn Presenter() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,340 @@
+//! The shared app state: one `Copy` context struct of signals and memos that every component
+//! reads (`use_app()`), plus the run lifecycle (`start_run` / `stop_run`) that feeds it.
+//!
+//! Data flows one way: settings → programs → plans (ideal) → run (measured events) → traces.
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::model::catalog;
+use crate::model::params::{Lang, Notice, Settings, Theme, ViewMode};
+use crate::model::plan;
+use crate::model::scenario::{CodeLang, Scenario, ScenarioError};
+use crate::model::trace::{Event, Mode, Trace};
+use crate::runtime::{self, RunConfig, RunHandle, RunUpdate};
+
+/// `data-run-state`: the player's state machine lives in `model::player` (seeing helper).
+pub use crate::model::player::RunState;
+
+/// The programs of what is loaded: `[sequential, concurrent]` in compare mode, else one.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Built {
+    pub programs: Vec<Scenario>,
+    pub error: Option<ScenarioError>,
+    /// Compare mode of a scenario that holds the thread: halves run one after the other.
+    pub one_after_another: bool,
+}
+
+/// The outcome of the last run (finished or cancelled); one trace per program.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunResult {
+    pub run_id: u64,
+    pub traces: Vec<Trace>,
+    pub cancelled: bool,
+}
+
+/// A notice on the page: typed so it re-renders in the new language on a switch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeKind {
+    Param(Notice),
+    /// The runtime refused (e.g. workers blocked); the text comes from the runtime.
+    Unsupported(String),
+    /// Storage or clipboard were unavailable: settings live in memory only.
+    ClipboardFailed,
+    Copied,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageNotice {
+    pub id: u64,
+    pub kind: NoticeKind,
+}
+
+/// A task of one program, for cross-highlighting (console line ↔ lane ↔ code line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskRef {
+    pub program: usize,
+    pub task: usize,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub settings: RwSignal<Settings>,
+    pub lang: Memo<Lang>,
+    pub mode: Memo<ViewMode>,
+    pub code: Memo<CodeLang>,
+    pub speed: Memo<f64>,
+    pub theme: Memo<Theme>,
+    pub presenter: Memo<bool>,
+    pub embed: Memo<bool>,
+    pub scenario: Memo<String>,
+    pub built: Memo<Built>,
+    /// Ideal traces, one per program of `built` (same order).
+    pub plans: Memo<Vec<Trace>>,
+    /// Measured events per program of the current run, append-only; flushed once per frame.
+    pub live: RwSignal<Vec<Vec<Event>>>,
+    /// Bumped on every flush of `live` (cheap to watch; compare with what you drew).
+    pub live_version: RwSignal<u64>,
+    pub result: RwSignal<Option<RunResult>>,
+    pub run_state: RwSignal<RunState>,
+    /// Our run generation: the `runId` of the embed API; 0 = never ran.
+    pub run_id: RwSignal<u64>,
+    /// `performance.now()` when the current run started (for a live "now" cursor).
+    pub run_t0: RwSignal<Option<f64>>,
+    /// The player's cursor in scenario milliseconds.
+    pub view_t: RwSignal<f64>,
+    pub hovered: RwSignal<Option<TaskRef>>,
+    pub notices: RwSignal<Vec<PageNotice>>,
+    /// Announced by the `status` live region.
+    pub status: RwSignal<String>,
+    /// Panel shown on the phone layout (lesson / code / console).
+    pub phone_tab: RwSignal<&'static str>,
+    /// The player's view state machine (seeing helper: `ui/player.rs` drives it).
+    pub player: RwSignal<crate::model::player::Player>,
+    handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    pending: StoredValue<Vec<(usize, Event)>, LocalStorage>,
+    flush_scheduled: StoredValue<bool, LocalStorage>,
+    next_notice: StoredValue<u64, LocalStorage>,
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Builds the programs the current settings ask for.
+pub fn build_programs(s: &Settings) -> Built {
+    let info = catalog::info(&s.scenario);
+    let modes: Vec<Mode> = match s.mode {
+        ViewMode::Sequential => vec![Mode::Sequential],
+        ViewMode::Concurrent => vec![Mode::Concurrent],
+        ViewMode::Compare if info.is_some_and(|i| i.one_program) => vec![Mode::Concurrent],
+        ViewMode::Compare => vec![Mode::Sequential, Mode::Concurrent],
+    };
+    let mut built = Built {
+        one_after_another: s.mode == ViewMode::Compare && info.is_some_and(|i| i.holds_thread),
+        ..Built::default()
+    };
+    for m in modes {
+        match catalog::build(&s.scenario, m, &s.params) {
+            Ok(p) => built.programs.push(p),
+            Err(e) => {
+                built.error = Some(e);
+                built.programs.clear();
+                break;
+            }
+        }
+    }
+    built
+}
+
+impl AppState {
+    pub fn new(initial: Settings) -> Self {
+        let settings = RwSignal::new(initial);
+        let built = Memo::new(move |_| settings.with(build_programs));
+        let code = Memo::new(move |_| settings.with(|s| s.code));
+        let plans = Memo::new(move |_| {
+            let lang = code.get();
+            built.with(|b| {
+                b.programs
+                    .iter()
+                    .filter_map(|p| plan::plan(p, lang).ok())
+                    .collect::<Vec<_>>()
+            })
+        });
+        AppState {
+            settings,
+            lang: Memo::new(move |_| settings.with(|s| s.lang)),
+            mode: Memo::new(move |_| settings.with(|s| s.mode)),
+            code,
+            speed: Memo::new(move |_| settings.with(|s| s.speed)),
+            theme: Memo::new(move |_| settings.with(|s| s.theme)),
+            presenter: Memo::new(move |_| settings.with(|s| s.presenter)),
+            embed: Memo::new(move |_| settings.with(|s| s.embed)),
+            scenario: Memo::new(move |_| settings.with(|s| s.scenario.clone())),
+            built,
+            plans,
+            live: RwSignal::new(Vec::new()),
+            live_version: RwSignal::new(0),
+            result: RwSignal::new(None),
+            run_state: RwSignal::new(RunState::Idle),
+            run_id: RwSignal::new(0),
+            run_t0: RwSignal::new(None),
+            view_t: RwSignal::new(0.0),
+            hovered: RwSignal::new(None),
+            notices: RwSignal::new(Vec::new()),
+            status: RwSignal::new(String::new()),
+            phone_tab: RwSignal::new("lesson"),
+            player: RwSignal::new(crate::model::player::Player::default()),
+            handle: StoredValue::new_local(None),
+            pending: StoredValue::new_local(Vec::new()),
+            flush_scheduled: StoredValue::new_local(false),
+            next_notice: StoredValue::new_local(1),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self.run_state.get_untracked(),
+            RunState::Running | RunState::Paused
+        )
+    }
+
+    pub fn push_notice(&self, kind: NoticeKind) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| {
+            // The same words twice say nothing new.
+            if !n.iter().any(|x| x.kind == kind) {
+                n.push(PageNotice { id, kind });
+            }
+        });
+    }
+
+    pub fn dismiss_notice(&self, id: u64) {
+        self.notices.update(|n| n.retain(|x| x.id != id));
+    }
+
+    /// Starts the loaded programs (stopping a running run first). Returns the new run id, or
+    /// `None` when nothing can run (the build failed).
+    pub fn start_run(&self) -> Option<u64> {
+        self.stop_run();
+        let built = self.built.get_untracked();
+        if built.programs.is_empty() {
+            return None;
+        }
+        let run_id = self.run_id.get_untracked() + 1;
+        let n = built.programs.len();
+        self.pending.set_value(Vec::new());
+        self.live.set(vec![Vec::new(); n]);
+        self.live_version.update(|v| *v += 1);
+        self.result.set(None);
+        self.view_t.set(0.0);
+        self.run_id.set(run_id);
+        self.run_t0.set(Some(now_ms()));
+        self.run_state.set(RunState::Running);
+        let settings = self.settings.get_untracked();
+        super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
+        let cfg = RunConfig {
+            speed: settings.speed,
+            lang: settings.code,
+            one_after_another: built.one_after_another,
+        };
+        let done = Rc::new(Cell::new(false));
+        let me = *self;
+        let sink: Rc<dyn Fn(RunUpdate)> = Rc::new(move |u| me.on_update(run_id, &done, u));
+        let handle = runtime::start(built.programs, cfg, sink);
+        // A runtime that finished synchronously already cleared the slot's purpose.
+        if self.run_id.get_untracked() == run_id && self.is_running() {
+            self.handle.set_value(Some(handle));
+        }
+        Some(run_id)
+    }
+
+    /// Cancels the current run, if any; the runtime reports `Finished { cancelled: true }`.
+    pub fn stop_run(&self) {
+        let handle = self.handle.try_update_value(|h| h.take()).flatten();
+        if let Some(h) = handle {
+            h.stop();
+        }
+        if self.is_running() {
+            // The runtime's cancelled report normally got here first; this covers one that
+            // reports later, so the page never stays "running" after Stop.
+            self.flush();
+            self.run_state.set(RunState::Cancelled);
+        }
+    }
+
+    fn on_update(&self, run_id: u64, done: &Cell<bool>, update: RunUpdate) {
+        let current = self.run_id.get_untracked() == run_id;
+        match update {
+            RunUpdate::Event { program, event } => {
+                if current && !done.get() {
+                    self.pending.update_value(|p| p.push((program, event)));
+                    self.schedule_flush();
+                }
+            }
+            RunUpdate::Finished { traces, cancelled } => {
+                if done.replace(true) {
+                    return;
+                }
+                let settings = self.settings.get_untracked();
+                super::embed::post_run_finished(run_id, settings.mode, &traces, cancelled);
+                if !current {
+                    return;
+                }
+                self.flush();
+                self.handle.set_value(None);
+                let end = traces.iter().map(|t| t.total_ms).fold(0.0, f64::max);
+                self.result.set(Some(RunResult {
+                    run_id,
+                    traces,
+                    cancelled,
+                }));
+                if !cancelled {
+                    self.view_t.set(end);
+                }
+                self.run_state.set(if cancelled {
+                    RunState::Cancelled
+                } else {
+                    RunState::Finished
+                });
+            }
+            RunUpdate::Unsupported(why) => {
+                done.set(true);
+                if current {
+                    self.handle.set_value(None);
+                    self.run_state.set(RunState::Idle);
+                    self.push_notice(NoticeKind::Unsupported(why.clone()));
+                }
+                super::embed::post_error("unsupported", &why, None);
+            }
+        }
+    }
+
+    // One signal write per animation frame, however many events arrived (10k-task runs).
+    fn schedule_flush(&self) {
+        if self.flush_scheduled.get_value() {
+            return;
+        }
+        self.flush_scheduled.set_value(true);
+        let me = *self;
+        request_animation_frame(move || me.flush());
+    }
+
+    /// Moves pending events into `live` now (also called when a run ends: hidden tabs have no
+    /// animation frames).
+    pub fn flush(&self) {
+        self.flush_scheduled.set_value(false);
+        let batch = self
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if batch.is_empty() {
+            return;
+        }
+        self.live.update(|lanes| {
+            for (program, event) in batch {
+                if let Some(v) = lanes.get_mut(program) {
+                    v.push(event);
+                }
+            }
+        });
+        self.live_version.update(|v| *v += 1);
+    }
+
+    /// Back to the loaded scenario's empty timeline (stops a run).
+    pub fn reset(&self) {
+        self.stop_run();
+        self.live.set(Vec::new());
+        self.live_version.update(|v| *v += 1);
+        self.result.set(None);
+        self.view_t.set(0.0);
+        self.run_t0.set(None);
+        self.run_state.set(RunState::Idle);
+    }
+}
+
+pub fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
