@@ -1,15 +1,815 @@
-//! The task-lane timeline. OWNER: seeing helper (placeholder created by the UI shell so the crate
-//! compiles; replace freely, keep `Timeline`).
+//! The task-lane timeline: one lane per task (grouped under its parent), bars whose pattern AND
+//! colour say the state, the ideal run as a ghost outline, a "now" cursor, an axis in seconds.
+//! Compare mode stacks both programs on one time axis. Small runs are SVG (every lane and bar
+//! is a DOM node with its test hook); above `CANVAS_ABOVE` lanes a virtualised canvas draws only
+//! the visible lanes. Per frame only the cursor and the clip of open bars move; lanes re-render
+//! when their events change.
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use leptos::html;
 use leptos::prelude::*;
 
-use super::state::use_app;
+use super::lanes::{colour_index, lane_colour, use_seeing, Seeing, LANE_COLOURS};
+use super::state::{use_app, AppState, TaskRef};
+use super::timeline_canvas::TimelineCanvas;
+use super::words::say;
+use crate::model::bars::{self, BarState, LaneSet, MarkerKind, Scale};
+use crate::model::catalog;
+use crate::model::params::Lang;
+use crate::model::player::RunState as ViewState;
+use crate::model::trace::Mode;
+
+/// Above this many lanes (all programs) the canvas renderer takes over.
+pub const CANVAS_ABOVE: usize = 500;
+/// Above this many bars they stop being tab stops (the table view lists them instead).
+const FOCUSABLE_BARS: usize = 150;
+
+/// Pixel layout of the SVG drawing for a width.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub w: f64,
+    pub x0: f64,
+    pub plot_w: f64,
+    pub lane_h: f64,
+    pub bar_h: f64,
+    pub axis_h: f64,
+    pub head_h: f64,
+    pub gap: f64,
+}
+
+impl Layout {
+    pub fn new(w: f64, big: bool) -> Self {
+        let w = w.clamp(280.0, 4000.0);
+        let label = if big {
+            200.0
+        } else if w < 520.0 {
+            88.0
+        } else {
+            124.0
+        };
+        let scale = if big { 1.6 } else { 1.0 };
+        Layout {
+            w,
+            x0: label,
+            plot_w: (w - label - 14.0).max(40.0),
+            lane_h: 28.0 * scale,
+            bar_h: 18.0 * scale,
+            axis_h: 26.0 * scale,
+            head_h: 28.0 * scale,
+            gap: 10.0,
+        }
+    }
+    pub fn scale(&self, end_ms: f64) -> Scale {
+        Scale::new(end_ms, self.x0, self.plot_w)
+    }
+}
+
+/// The axis end (ms) shared by every panel: the longest ideal run, or the measured one if it
+/// clearly overran (a few ms late must not make the axis jump at the end).
+pub fn axis_end_ms(ideal: &[f64], cursors: &[Option<f64>], ticks: usize) -> f64 {
+    let ideal_max = ideal.iter().copied().fold(0.0, f64::max);
+    let seen = cursors.iter().flatten().copied().fold(0.0, f64::max);
+    let domain = if seen <= ideal_max * 1.02 + 5.0 {
+        ideal_max
+    } else {
+        seen
+    };
+    bars::axis_end(domain.max(1.0), ticks)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct BarView {
+    state: BarState,
+    x: f64,
+    w: f64,
+    start: f64,
+    end: Option<f64>,
+    label: Option<String>,
+    line: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct LaneView {
+    program: usize,
+    mode: &'static str,
+    task: usize,
+    name: String,
+    depth: u32,
+    y: f64,
+    bars: Vec<BarView>,
+    markers: Vec<(MarkerKind, f64)>,
+    ghost: Option<(f64, f64)>,
+    not_started: bool,
+    sig: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct PanelView {
+    program: usize,
+    title: String,
+    caption: String,
+    y: f64,
+    h: f64,
+    lanes: Vec<LaneView>,
+}
+
+fn panel_title(lang: Lang, scenario: &str, mode: Mode, programs: usize) -> String {
+    let fix = catalog::info(scenario).is_some_and(|i| i.mistake_and_fix);
+    match (mode, fix, programs) {
+        (Mode::Sequential, true, _) => say(lang, ["The mistake", "L’erreur", "El error"]).into(),
+        (Mode::Concurrent, true, _) => {
+            say(lang, ["The fix", "La correction", "La corrección"]).into()
+        }
+        (_, _, 1) if catalog::info(scenario).is_some_and(|i| i.one_program) => say(
+            lang,
+            ["One program", "Un seul programme", "Un solo programa"],
+        )
+        .into(),
+        (Mode::Sequential, ..) => say(lang, ["Sequential", "Séquentiel", "Secuencial"]).into(),
+        (Mode::Concurrent, ..) => say(lang, ["Concurrent", "Concurrent", "Concurrente"]).into(),
+    }
+}
+
+fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<PanelView> {
+    let lang = app.lang.get();
+    let scenario = app.scenario.get();
+    let started = app.player.with(|p| p.state != ViewState::Idle);
+    let totals = app.result.with(|r| {
+        r.as_ref()
+            .map(|r| r.traces.iter().map(|t| t.total_ms).collect::<Vec<_>>())
+    });
+    s.version.track();
+    let ideal_total = s.ideal_total.get();
+    let code = s.code.get();
+    let scale = lay.scale(end_ms);
+    let far = end_ms * 2.0;
+    let programs = app
+        .built
+        .with(|b| b.programs.iter().map(|p| p.mode).collect::<Vec<_>>());
+    let n = programs.len();
+    let mut y = lay.axis_h;
+    let mut out = Vec::new();
+    s.ideal.with(|ideal| {
+        s.sets.with_value(|sets| {
+            for (p, mode) in programs.iter().enumerate() {
+                let empty = LaneSet::default();
+                let set = sets.get(p).unwrap_or(&empty);
+                let ghost = ideal.get(p);
+                let lines = code.get(p).map(|c| &c.lines);
+                let mut caption = match ideal_total.get(p) {
+                    Some(t) => format!(
+                        "{} {:.1} s",
+                        say(lang, ["ideal", "idéal", "ideal"]),
+                        t / 1000.0
+                    ),
+                    None => String::new(),
+                };
+                if let Some(t) = totals.as_ref().and_then(|t| t.get(p)) {
+                    caption.push_str(&format!(
+                        " · {} {:.3} s",
+                        say(lang, ["measured", "mesuré", "medido"]),
+                        t / 1000.0
+                    ));
+                }
+                let top = y;
+                y += lay.head_h;
+                let mut lanes = Vec::new();
+                // Before a run the measured set is empty: fall back to the ideal lanes' list.
+                let lane_list = if set.lanes.is_empty() {
+                    ghost.map(|g| &g.lanes[..]).unwrap_or(&[])
+                } else {
+                    &set.lanes[..]
+                };
+                for (i, lane) in lane_list.iter().enumerate() {
+                    let measured = set.lanes.get(i);
+                    let mut bars_v = Vec::new();
+                    if let Some(l) = measured {
+                        for b in l.bars_at(f64::INFINITY) {
+                            let end = b.end.unwrap_or(far);
+                            let label = (b.state == BarState::Awaiting)
+                                .then(|| {
+                                    let (names, k) =
+                                        set.awaited(l.task, b.start, b.end.unwrap_or(f64::MAX), 2);
+                                    awaiting_label(lang, &names, k)
+                                })
+                                .flatten();
+                            bars_v.push(BarView {
+                                state: b.state,
+                                x: scale.x(b.start),
+                                w: if b.state.is_badge() {
+                                    0.0
+                                } else {
+                                    scale.w(b.start, end, 3.0)
+                                },
+                                start: b.start,
+                                end: b.end,
+                                label,
+                                line: lines
+                                    .and_then(|m| m.line_for(l.task, b.origin.kind, b.origin.nth)),
+                            });
+                        }
+                    }
+                    let markers: Vec<(MarkerKind, f64)> = measured
+                        .map(|l| {
+                            l.markers
+                                .iter()
+                                .filter(|m| {
+                                    matches!(
+                                        m.kind,
+                                        MarkerKind::Print | MarkerKind::Timeout | MarkerKind::Warn
+                                    )
+                                })
+                                .map(|m| (m.kind, scale.x(m.t)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let g = ghost.and_then(|g| g.lanes.get(i)).and_then(|g| {
+                        match (g.first_t, g.last_t) {
+                            (Some(a), Some(b)) => Some((scale.x(a), scale.w(a, b, 3.0))),
+                            _ => None,
+                        }
+                    });
+                    let not_started = started && measured.is_none_or(|l| l.first_t.is_none());
+                    let mut h = DefaultHasher::new();
+                    (
+                        p,
+                        i,
+                        bars_v.len(),
+                        markers.len(),
+                        not_started,
+                        lang.as_str(),
+                    )
+                        .hash(&mut h);
+                    for b in &bars_v {
+                        (b.x.to_bits(), b.w.to_bits(), b.state, b.line, &b.label).hash(&mut h);
+                    }
+                    if let Some((a, b)) = g {
+                        (a.to_bits(), b.to_bits()).hash(&mut h);
+                    }
+                    lanes.push(LaneView {
+                        program: p,
+                        mode: mode.as_str(),
+                        task: lane.task,
+                        name: lane.name.clone(),
+                        depth: lane.depth,
+                        y,
+                        bars: bars_v,
+                        markers,
+                        ghost: g,
+                        not_started,
+                        sig: h.finish(),
+                    });
+                    y += lay.lane_h;
+                }
+                y += 8.0;
+                out.push(PanelView {
+                    program: p,
+                    title: panel_title(lang, &scenario, *mode, n),
+                    caption,
+                    y: top,
+                    h: y - top,
+                    lanes,
+                });
+                y += lay.gap;
+            }
+        })
+    });
+    out
+}
+
+fn awaiting_label(lang: Lang, names: &[&str], n: usize) -> Option<String> {
+    let what = say(lang, ["awaiting", "attend", "espera"]);
+    match (names, n) {
+        ([], _) => None,
+        ([one], 1) => Some(format!("{what} {one}")),
+        _ => Some(format!(
+            "{what} {n} {}",
+            say(lang, ["tasks", "tâches", "tareas"])
+        )),
+    }
+}
+
+pub fn state_word(lang: Lang, s: BarState) -> &'static str {
+    match s {
+        BarState::Running => say(lang, ["running", "en cours", "ejecutando"]),
+        BarState::Sleeping => say(
+            lang,
+            [
+                "sleeping on a timer",
+                "dort (minuterie)",
+                "duerme (temporizador)",
+            ],
+        ),
+        BarState::Awaiting => say(
+            lang,
+            ["awaiting a task", "attend une tâche", "espera una tarea"],
+        ),
+        BarState::Waiting => say(
+            lang,
+            [
+                "waiting on a semaphore",
+                "attend le sémaphore",
+                "espera el semáforo",
+            ],
+        ),
+        BarState::Blocked => say(
+            lang,
+            [
+                "blocked (thread held)",
+                "bloqué (fil tenu)",
+                "bloqueado (hilo retenido)",
+            ],
+        ),
+        BarState::Cancelled => say(lang, ["cancelled", "annulé", "cancelado"]),
+        BarState::Failed => say(lang, ["failed", "échoué", "falló"]),
+    }
+}
+
+/// The tooltip's content and where it points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tip {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
+pub fn tip_text(
+    lang: Lang,
+    task: &str,
+    state: BarState,
+    start: f64,
+    end: Option<f64>,
+    line: Option<u32>,
+) -> String {
+    let mut s = format!(
+        "{task} · {} · {}",
+        state_word(lang, state),
+        bars::format_seconds(start)
+    );
+    match end {
+        Some(e) if !state.is_badge() => s.push_str(&format!(" → {}", bars::format_seconds(e))),
+        None => s.push_str(" → …"),
+        _ => {}
+    }
+    if let Some(l) = line {
+        s.push_str(&format!(" · {} {l}", say(lang, ["line", "ligne", "línea"])));
+    }
+    s
+}
 
 #[component]
 pub fn Timeline() -> impl IntoView {
     let app = use_app();
-    let lanes = move || {
-        app.built
-            .with(|b| b.programs.iter().map(|p| p.tasks.len()).sum::<usize>())
+    let s = use_seeing();
+    let root = NodeRef::<html::Section>::new();
+    let width = RwSignal::new(760.0);
+    super::timeline_canvas::observe_width(root, width);
+    let lanes_n = Memo::new(move |_| s.tasks.with(|t| t.iter().map(|l| l.len()).sum::<usize>()));
+    let canvas = Memo::new(move |_| lanes_n.get() > CANVAS_ABOVE);
+    let cursors = Memo::new(move |_| {
+        let reduced = s.reduced_motion.get();
+        let n = s.tasks.with(|t| t.len());
+        app.player.with(|p| {
+            (0..n)
+                .map(|i| {
+                    if p.state == ViewState::Idle {
+                        None
+                    } else if reduced {
+                        // No sweep: the cursor stands on the last shown event.
+                        let at = p.shown_at();
+                        p.offsets
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|o| (at - o).max(0.0))
+                    } else {
+                        p.cursor(i)
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let bars_n = Memo::new(move |_| {
+        s.version.track();
+        let c = cursors.get();
+        s.sets.with_value(|sets| {
+            sets.iter()
+                .enumerate()
+                .map(|(p, set)| set.bar_count_at(c.get(p).copied().flatten().unwrap_or(0.0)))
+                .sum::<usize>()
+        })
+    });
+    let tip = RwSignal::new(None::<Tip>);
+    let subtitle = move || {
+        let lang = app.lang.get();
+        let b = app.built.get();
+        if b.one_after_another {
+            say(lang, [
+                "The two halves hold the thread: they run one after the other, each drawn from 0",
+                "Les deux moitiés tiennent le fil : elles tournent l’une après l’autre, chacune dessinée depuis 0",
+                "Las dos mitades retienen el hilo: se ejecutan una tras otra, cada una dibujada desde 0",
+            ])
+        } else if b.programs.len() > 1 {
+            say(
+                lang,
+                [
+                    "Both runs on one clock, real browser timers",
+                    "Les deux exécutions sur une même horloge, vrais minuteurs du navigateur",
+                    "Las dos ejecuciones en un mismo reloj, temporizadores reales del navegador",
+                ],
+            )
+        } else {
+            say(
+                lang,
+                [
+                    "Real browser timers",
+                    "Vrais minuteurs du navigateur",
+                    "Temporizadores reales del navegador",
+                ],
+            )
+        }
     };
-    view! { <section class="ap-timeline" data-testid="timeline" data-lanes=lanes data-bars="0"></section> }
+    view! {
+        <section
+            class="ap-timeline"
+            class:is-canvas=move || canvas.get()
+            data-testid="timeline"
+            data-lanes=move || lanes_n.get()
+            data-bars=move || bars_n.get()
+            node_ref=root
+        >
+            <header class="ap-card-head">
+                <h2>{move || say(app.lang.get(), ["Timeline", "Chronologie", "Cronología"])}</h2>
+                <p class="ap-sub">{subtitle}</p>
+                <ViewLabel />
+            </header>
+            <Show
+                when=move || canvas.get()
+                fallback=move || view! { <TimelineSvg width cursors tip /> }
+            >
+                <TimelineCanvas width cursors tip />
+            </Show>
+            <Show when=move || tip.get().is_some()>
+                <div
+                    class="ap-tip"
+                    role="tooltip"
+                    style:left=move || tip.get().map(|t| format!("{:.0}px", t.x)).unwrap_or_default()
+                    style:top=move || tip.get().map(|t| format!("{:.0}px", t.y)).unwrap_or_default()
+                >
+                    {move || tip.get().map(|t| t.text).unwrap_or_default()}
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// An honest word on what the picture is: live, a replay of the recording, or paused.
+#[component]
+fn ViewLabel() -> impl IntoView {
+    let app = use_app();
+    let text = move || {
+        let lang = app.lang.get();
+        let speed = app.speed.get();
+        app.player.with(|p| match p.state {
+            ViewState::Idle => String::new(),
+            ViewState::Running if p.is_live() => format!(
+                "{} · {}×",
+                say(
+                    lang,
+                    ["Live run", "Exécution en direct", "Ejecución en vivo"]
+                ),
+                p_speed(speed)
+            ),
+            ViewState::Running => format!(
+                "{} · {}×",
+                say(
+                    lang,
+                    [
+                        "Replay of the recorded run",
+                        "Relecture de l’exécution enregistrée",
+                        "Repetición de la ejecución grabada"
+                    ]
+                ),
+                p_speed(p.speed)
+            ),
+            ViewState::Paused if p.engine_running => say(
+                lang,
+                [
+                    "Paused view — the run goes on underneath",
+                    "Vue en pause — l’exécution continue dessous",
+                    "Vista en pausa — la ejecución sigue debajo",
+                ],
+            )
+            .to_string(),
+            ViewState::Paused => say(lang, ["Paused", "En pause", "En pausa"]).to_string(),
+            ViewState::Finished => say(
+                lang,
+                ["Recorded run", "Exécution enregistrée", "Ejecución grabada"],
+            )
+            .to_string(),
+            ViewState::Cancelled => say(
+                lang,
+                ["Run cancelled", "Exécution annulée", "Ejecución cancelada"],
+            )
+            .to_string(),
+        })
+    };
+    view! { <p class="ap-view-label" data-testid="view-label">{text}</p> }
+}
+
+fn p_speed(s: f64) -> String {
+    crate::model::params::speed_str(s).to_string()
+}
+
+#[component]
+fn TimelineSvg(
+    width: RwSignal<f64>,
+    cursors: Memo<Vec<Option<f64>>>,
+    tip: RwSignal<Option<Tip>>,
+) -> impl IntoView {
+    let app = use_app();
+    let s = use_seeing();
+    let layout = Memo::new(move |_| Layout::new(width.get(), app.presenter.get()));
+    let max_ticks = Memo::new(move |_| if width.get() < 520.0 { 4 } else { 8 });
+    let end_ms =
+        Memo::new(move |_| axis_end_ms(&s.ideal_total.get(), &cursors.get(), max_ticks.get()));
+    let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get()));
+    let height = Memo::new(move |_| {
+        let lay = layout.get();
+        panels.with(|p| p.last().map(|p| p.y + p.h).unwrap_or(lay.axis_h)) + 30.0
+    });
+    let focusable = Memo::new(move |_| {
+        panels.with(|p| {
+            p.iter()
+                .flat_map(|p| &p.lanes)
+                .map(|l| l.bars.len())
+                .sum::<usize>()
+        }) <= FOCUSABLE_BARS
+    });
+    let cursor_x = move |p: usize| {
+        let lay = layout.get();
+        cursors
+            .with(|c| c.get(p).copied().flatten())
+            .map(|t| lay.scale(end_ms.get()).x(t))
+    };
+    let main_cursor = move || {
+        let n = cursors.with(|c| c.len());
+        (0..n).rev().find_map(|p| cursor_x(p).map(|x| (p, x)))
+    };
+    let ticks = move || {
+        let lay = layout.get();
+        let sc = lay.scale(end_ms.get());
+        let h = height.get() - 30.0;
+        bars::ticks(end_ms.get(), max_ticks.get())
+            .into_iter()
+            .map(|t| {
+                let x = sc.x(t.ms);
+                let anchor = if t.ms == 0.0 { "start" } else if (x - (lay.x0 + lay.plot_w)).abs() < 1.0 { "end" } else { "middle" };
+                view! {
+                    <line class="ap-grid" x1=x x2=x y1=lay.axis_h - 6.0 y2=h />
+                    <text class="ap-tick" x=x y=lay.axis_h - 10.0 text-anchor=anchor>{t.label}</text>
+                }
+            })
+            .collect_view()
+    };
+    let label = move || {
+        say(
+            app.lang.get(),
+            [
+                "Task lanes over time",
+                "Les tâches au fil du temps",
+                "Las tareas a lo largo del tiempo",
+            ],
+        )
+    };
+    view! {
+        <div class="ap-tl-scroll">
+            <svg
+                class="ap-tl-svg"
+                width=move || layout.get().w
+                height=move || height.get()
+                role="group"
+                aria-label=label
+            >
+                <Patterns />
+                <g aria-hidden="true">{ticks}</g>
+                <For each=move || panels.get() key=|p| (p.program, p.title.clone(), p.y.to_bits(), p.h.to_bits(), p.caption.clone()) let:panel>
+                    <Panel panel=panel.clone() layout cursors end_ms tip focusable />
+                </For>
+                {move || main_cursor().map(|(p, x)| {
+                    let lay = layout.get();
+                    let h = height.get() - 30.0;
+                    let t = cursors.with(|c| c.get(p).copied().flatten()).unwrap_or(0.0);
+                    let text = format!("{} {}", say(app.lang.get(), ["now", "maintenant", "ahora"]), bars::format_seconds(t));
+                    let wlabel = 12.0 + 7.2 * text.chars().count() as f64;
+                    let lx = (x - wlabel / 2.0).clamp(2.0, lay.w - wlabel - 2.0);
+                    view! {
+                        <g class="ap-now" aria-hidden="true">
+                            <line x1=x x2=x y1=lay.axis_h - 4.0 y2=h />
+                            <rect x=lx y=h + 2.0 width=wlabel height=22 rx=4 />
+                            <text x=lx + wlabel / 2.0 y=h + 17.0 text-anchor="middle">{text}</text>
+                        </g>
+                    }
+                })}
+            </svg>
+        </div>
+    }
+}
+
+#[component]
+fn Panel(
+    panel: PanelView,
+    layout: Memo<Layout>,
+    cursors: Memo<Vec<Option<f64>>>,
+    end_ms: Memo<f64>,
+    tip: RwSignal<Option<Tip>>,
+    focusable: Memo<bool>,
+) -> impl IntoView {
+    let lay = layout.get_untracked();
+    let p = panel.program;
+    let clip = format!("ap-clip-{p}");
+    let clip_url = format!("url(#{clip})");
+    let clip_w = move || {
+        let lay = layout.get();
+        let x = cursors
+            .with(|c| c.get(p).copied().flatten())
+            .map(|t| lay.scale(end_ms.get()).x(t))
+            .unwrap_or(lay.x0);
+        // Badges and the running cap may reach a few px past "now".
+        (x + 1.5).max(0.0)
+    };
+    let lanes = panel.lanes.clone();
+    view! {
+        <g class="ap-panel" data-program=p>
+            <clipPath id=clip.clone()>
+                <rect x=0 y=panel.y width=clip_w height=panel.h />
+            </clipPath>
+            <rect class="ap-panel-bg" x=2 y=panel.y width=lay.w - 4.0 height=panel.h rx=8 />
+            <text class="ap-panel-title" x=12 y=panel.y + lay.head_h * 0.68>{panel.title.clone()}</text>
+            <text class="ap-panel-caption" x=lay.w - 12.0 y=panel.y + lay.head_h * 0.68 text-anchor="end">{panel.caption.clone()}</text>
+            <For each=move || lanes.clone() key=|l| l.sig let:lane>
+                <LaneRow lane layout clip_url=clip_url.clone() tip focusable />
+            </For>
+        </g>
+    }
+}
+
+#[component]
+fn LaneRow(
+    lane: LaneView,
+    layout: Memo<Layout>,
+    clip_url: String,
+    tip: RwSignal<Option<Tip>>,
+    focusable: Memo<bool>,
+) -> impl IntoView {
+    let app = use_app();
+    let lay = layout.get_untracked();
+    let me = TaskRef {
+        program: lane.program,
+        task: lane.task,
+    };
+    let hovered = move || app.hovered.get() == Some(me);
+    let colour = lane_colour(lane.task);
+    let ci = colour_index(lane.task);
+    let mid = lane.y + lay.lane_h / 2.0;
+    let top = mid - lay.bar_h / 2.0;
+    let name = lane.name.clone();
+    let indent = 10.0 + 8.0 * f64::from(lane.depth.min(4));
+    let (plain, badges): (Vec<BarView>, Vec<BarView>) =
+        lane.bars.iter().cloned().partition(|b| !b.state.is_badge());
+    let bar_views = plain
+        .into_iter()
+        .map(|b| {
+            let (fill, stroke, dash) = bar_paint(b.state, ci, colour);
+            let text = tip_text(app.lang.get_untracked(), &name, b.state, b.start, b.end, b.line);
+            let t2 = text.clone();
+            let x = b.x;
+            let show = move || tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }));
+            let show2 = show.clone();
+            let label = b.label.clone().filter(|_| b.w > 90.0);
+            view! {
+                <rect
+                    data-testid="bar"
+                    data-state=b.state.as_str()
+                    class="ap-bar"
+                    x=b.x
+                    y=top
+                    width=b.w
+                    height=lay.bar_h
+                    rx=3
+                    fill=fill
+                    stroke=stroke
+                    stroke-dasharray=dash
+                    tabindex=move || focusable.get().then_some("0")
+                    role=move || focusable.get().then_some("img")
+                    aria-label=move || focusable.get().then(|| text.clone())
+                    on:mouseenter=move |_| show()
+                    on:focus=move |_| show2()
+                    on:mouseleave=move |_| tip.set(None)
+                    on:blur=move |_| tip.set(None)
+                />
+                {label.map(|l| view! { <text class="ap-bar-label" x=b.x + 8.0 y=mid + 4.0>{l}</text> })}
+            }
+        })
+        .collect_view();
+    let badge_views = badges
+        .into_iter()
+        .map(|b| {
+            let failed = b.state == BarState::Failed;
+            let x = b.x - 8.0;
+            let text = tip_text(app.lang.get_untracked(), &name, b.state, b.start, b.end, b.line);
+            let t2 = text.clone();
+            view! {
+                <g class="ap-badge" class:is-failed=failed>
+                    <rect data-testid="bar" data-state=b.state.as_str() x=x y=top + 1.0 width=16 height=lay.bar_h - 2.0 rx=3
+                        tabindex=move || focusable.get().then_some("0")
+                        role=move || focusable.get().then_some("img")
+                        aria-label=move || focusable.get().then(|| text.clone())
+                        on:mouseenter=move |_| tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }))
+                        on:mouseleave=move |_| tip.set(None)
+                    />
+                    <text x=b.x y=mid + 4.5 text-anchor="middle" aria-hidden="true">{if failed { "!" } else { "×" }}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let markers = lane
+        .markers
+        .iter()
+        .map(|(k, x)| match k {
+            MarkerKind::Timeout => view! { <path class="ap-mark-timeout" d=format!("M{x} {} l5 5 l-5 5 l-5 -5 z", top - 5.0) /> }.into_any(),
+            _ => view! { <path class="ap-mark-print" d=format!("M{} {} h6 l-3 4 z", x - 3.0, top - 5.0) fill=colour /> }.into_any(),
+        })
+        .collect_view();
+    view! {
+        <g data-testid="lane" data-task=lane.name.clone() data-mode=lane.mode class="ap-lane" class:is-hover=hovered
+            on:mouseenter=move |_| app.hovered.set(Some(me))
+            on:mouseleave=move |_| app.hovered.set(None)
+        >
+            <rect class="ap-lane-hl" x=4 y=lane.y width=lay.w - 8.0 height=lay.lane_h rx=4 />
+            <circle cx=indent cy=mid r=4.5 fill=colour />
+            <text class="ap-lane-name" x=indent + 10.0 y=mid + 4.5>{lane.name.clone()}</text>
+            {lane.ghost.map(|(x, w)| view! { <rect class="ap-ghost" x=x y=top width=w height=lay.bar_h rx=3 /> })}
+            {lane.not_started.then(|| view! { <text class="ap-not-started" x=lay.x0 + 6.0 y=mid + 4.5>{say(app.lang.get_untracked(), ["not started", "pas commencée", "sin empezar"])}</text> })}
+            <g clip-path=clip_url>{bar_views}{markers}</g>
+            {badge_views}
+        </g>
+    }
+}
+
+/// Fill, stroke and dash of a bar: the pattern says the state, the colour says the task; only
+/// blocked (red) changes colour among plain bars.
+fn bar_paint(
+    state: BarState,
+    ci: usize,
+    colour: &'static str,
+) -> (String, String, Option<&'static str>) {
+    match state {
+        BarState::Running => (colour.to_string(), colour.to_string(), None),
+        BarState::Sleeping => (format!("url(#ap-hatch-{ci})"), colour.to_string(), None),
+        BarState::Awaiting => (format!("url(#ap-tint-{ci})"), colour.to_string(), None),
+        BarState::Waiting => (
+            "var(--ap-surface, #fff)".to_string(),
+            colour.to_string(),
+            Some("2 3"),
+        ),
+        BarState::Blocked => (
+            "url(#ap-xhatch)".to_string(),
+            "var(--ap-danger, #b91c1c)".to_string(),
+            None,
+        ),
+        BarState::Cancelled | BarState::Failed => ("none".to_string(), "none".to_string(), None),
+    }
+}
+
+/// Hatching per lane colour (SVG patterns cannot inherit a colour), the light tint of
+/// "awaiting", and the red cross-hatch of "blocked".
+#[component]
+pub fn Patterns() -> impl IntoView {
+    let per_colour = LANE_COLOURS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            view! {
+                <pattern id=format!("ap-hatch-{i}") width=7 height=7 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <rect width=7 height=7 fill="var(--ap-surface, #fff)" />
+                    <rect width=3 height=7 fill=*c />
+                </pattern>
+                <pattern id=format!("ap-tint-{i}") width=8 height=8 patternUnits="userSpaceOnUse">
+                    <rect width=8 height=8 fill="var(--ap-surface, #fff)" />
+                    <rect width=8 height=8 fill=*c fill-opacity="0.16" />
+                </pattern>
+            }
+        })
+        .collect_view();
+    view! {
+        <defs>
+            {per_colour}
+            <pattern id="ap-xhatch" width=8 height=8 patternUnits="userSpaceOnUse">
+                <rect width=8 height=8 fill="var(--ap-danger-bg, #fde8e8)" />
+                <path d="M0 0 L8 8 M8 0 L0 8" stroke="var(--ap-danger, #b91c1c)" stroke-width=2 />
+            </pattern>
+        </defs>
+    }
 }

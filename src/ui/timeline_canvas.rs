@@ -1,1 +1,354 @@
-//! Canvas drawing of large timelines. OWNER: seeing helper (placeholder created by the UI shell).
+//! The canvas timeline for big runs (above `CANVAS_ABOVE` lanes, e.g. the 10,000-task crawler):
+//! a scroller whose canvas stays in view and draws only the lanes inside the viewport, once per
+//! change (at most once a frame: the player and the lane store change at most once a frame).
+//! A full redraw of 10,000 bars would already cost a frame; 40 visible lanes cost nothing.
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d;
+
+use super::lanes::{lane_colour, use_seeing};
+use super::state::use_app;
+use super::timeline::{axis_end_ms, tip_text, Tip};
+use super::words::say;
+use crate::model::bars::{self, BarState, Lane, Scale};
+
+const AXIS_H: f64 = 24.0;
+const HEAD_H: f64 = 24.0;
+const LANE_H: f64 = 14.0;
+const BAR_H: f64 = 10.0;
+const GAP: f64 = 8.0;
+const LABEL_W: f64 = 112.0;
+const VIEW_H: f64 = 420.0;
+
+/// Keeps `width` equal to the element's inner width.
+pub fn observe_width<E>(node: NodeRef<E>, width: RwSignal<f64>)
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    let kept = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else {
+            return;
+        };
+        let Ok(el) = el.dyn_into::<web_sys::Element>() else {
+            return;
+        };
+        let w = f64::from(el.client_width());
+        if w > 0.0 {
+            width.set(w);
+        }
+        let target = el.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || {
+            let w = f64::from(target.client_width());
+            if w > 0.0 && (w - width.get_untracked()).abs() >= 1.0 {
+                width.set(w);
+            }
+        });
+        if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+            ro.observe(&el);
+            kept.set_value(Some((ro, cb)));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some((ro, _))) = kept.try_update_value(|k| k.take()) {
+            ro.disconnect();
+        }
+    });
+}
+
+/// Where program `p`'s header row starts (px from the top of the scrolled content).
+fn program_top(counts: &[usize], p: usize) -> f64 {
+    AXIS_H
+        + counts
+            .iter()
+            .take(p)
+            .map(|n| HEAD_H + *n as f64 * LANE_H + GAP)
+            .sum::<f64>()
+}
+
+#[component]
+pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip: RwSignal<Option<Tip>>) -> impl IntoView {
+    let app = use_app();
+    let s = use_seeing();
+    let canvas = NodeRef::<html::Canvas>::new();
+    let scroller = NodeRef::<html::Div>::new();
+    let scroll = RwSignal::new(0.0);
+    let counts = Memo::new(move |_| s.tasks.with(|t| t.iter().map(|l| l.len()).collect::<Vec<_>>()));
+    let total_h = Memo::new(move |_| {
+        let c = counts.get();
+        program_top(&c, c.len())
+    });
+    let end_ms = Memo::new(move |_| axis_end_ms(&s.ideal_total.get(), &cursors.get(), 8));
+    let view_h = move || total_h.get().min(VIEW_H);
+    Effect::new(move |_| {
+        let w = width.get();
+        let sc = scroll.get();
+        let c = cursors.get();
+        let end = end_ms.get();
+        let counts = counts.get();
+        let hovered = app.hovered.get();
+        let lang = app.lang.get();
+        let titles: Vec<&'static str> = app.built.with(|b| {
+            b.programs
+                .iter()
+                .map(|p| match p.mode {
+                    crate::model::trace::Mode::Sequential => say(lang, ["Sequential", "Séquentiel", "Secuencial"]),
+                    crate::model::trace::Mode::Concurrent => say(lang, ["Concurrent", "Concurrent", "Concurrente"]),
+                })
+                .collect()
+        });
+        s.version.track();
+        let Some(el) = canvas.get() else {
+            return;
+        };
+        let vh = total_h.get_untracked().min(VIEW_H);
+        let ctx = prepare(&el, w, vh);
+        let Some(ctx) = ctx else {
+            return;
+        };
+        let scale = Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0));
+        s.ideal.with_untracked(|ideal| {
+            s.sets.with_value(|sets| {
+                for (p, n) in counts.iter().enumerate() {
+                    let top = program_top(&counts, p) - sc;
+                    let now = c.get(p).copied().flatten();
+                    if top + HEAD_H > AXIS_H && top < vh {
+                        ctx.set_fill_style_str("#1f2937");
+                        ctx.set_font("600 13px system-ui, sans-serif");
+                        let _ = ctx.fill_text(titles.get(p).copied().unwrap_or(""), 8.0, top + 16.0);
+                    }
+                    let first_y = top + HEAD_H;
+                    let (a, b) = bars::visible_lanes(AXIS_H - first_y, vh - AXIS_H, LANE_H, *n);
+                    for i in a..b {
+                        let y = first_y + i as f64 * LANE_H;
+                        let measured = sets.get(p).and_then(|set| set.lanes.get(i));
+                        let ghost = ideal.get(p).and_then(|set| set.lanes.get(i));
+                        let hl = hovered.is_some_and(|h| h.program == p && Some(h.task) == measured.or(ghost).map(|l| l.task));
+                        draw_lane(&ctx, &scale, y, measured, ghost, now, hl);
+                    }
+                }
+            })
+        });
+        draw_axis(&ctx, &scale, end, w, vh, &c);
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get() {
+            scroll.set(f64::from(el.scroll_top()));
+        }
+    };
+    let on_move = move |e: web_sys::MouseEvent| {
+        let y = f64::from(e.offset_y()) + scroll.get_untracked();
+        let x = f64::from(e.offset_x());
+        let c = counts.get_untracked();
+        let end = end_ms.get_untracked();
+        let scale = Scale::new(end, LABEL_W, (width.get_untracked() - LABEL_W - 12.0).max(40.0));
+        let lang = app.lang.get_untracked();
+        let found = (0..c.len()).find_map(|p| {
+            let first = program_top(&c, p) + HEAD_H;
+            let i = ((y - first) / LANE_H).floor();
+            if i < 0.0 || i as usize >= c[p] {
+                return None;
+            }
+            let i = i as usize;
+            let now = cursors.with_untracked(|cs| cs.get(p).copied().flatten()).unwrap_or(0.0);
+            s.sets.with_value(|sets| {
+                let lane = sets.get(p)?.lanes.get(i)?;
+                let bar = lane
+                    .bars_at(now)
+                    .into_iter()
+                    .rev()
+                    .find(|b| scale.x(b.start) - 3.0 <= x && x <= scale.x(b.end_at(now)) + 3.0);
+                let text = match bar {
+                    Some(b) => tip_text(lang, &lane.name, b.state, b.start, b.end, None),
+                    None => lane.name.clone(),
+                };
+                Some((p, lane.task, text, first + i as f64 * LANE_H - scroll.get_untracked()))
+            })
+        });
+        match found {
+            Some((p, task, text, ty)) => {
+                app.hovered.set(Some(super::state::TaskRef { program: p, task }));
+                tip.set(Some(Tip { x: x + 12.0, y: ty + 36.0, text }));
+            }
+            None => tip.set(None),
+        }
+    };
+    let label = move || {
+        let lang = app.lang.get();
+        format!(
+            "{} — {} {}",
+            say(lang, ["Task lanes drawn on a canvas", "Tâches dessinées sur un canevas", "Tareas dibujadas en un lienzo"]),
+            counts.get().iter().sum::<usize>(),
+            say(lang, ["lanes; the table view lists them", "lignes ; la vue en tableau les liste", "carriles; la vista de tabla los enumera"]),
+        )
+    };
+    view! {
+        <div
+            class="ap-tl-canvas-scroll"
+            node_ref=scroller
+            style:height=move || format!("{:.0}px", view_h())
+            on:scroll=on_scroll
+            tabindex="0"
+            role="region"
+            aria-label=label
+        >
+            <canvas
+                class="ap-tl-canvas"
+                node_ref=canvas
+                aria-hidden="true"
+                on:mousemove=on_move
+                on:mouseleave=move |_| {
+                    tip.set(None);
+                    app.hovered.set(None);
+                }
+            ></canvas>
+            <div style:height=move || format!("{:.0}px", (total_h.get() - view_h()).max(0.0))></div>
+        </div>
+    }
+}
+
+/// Sizes the canvas for the device pixel ratio and clears it.
+fn prepare(el: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRenderingContext2d> {
+    let dpr = window().device_pixel_ratio().clamp(1.0, 3.0);
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if el.width() != pw {
+        el.set_width(pw);
+    }
+    if el.height() != ph {
+        el.set_height(ph);
+    }
+    let style = web_sys::HtmlElement::style(el);
+    let _ = style.set_property("width", &format!("{w:.0}px"));
+    let _ = style.set_property("height", &format!("{h:.0}px"));
+    let ctx = el.get_context("2d").ok().flatten()?.dyn_into::<CanvasRenderingContext2d>().ok()?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    Some(ctx)
+}
+
+fn draw_lane(
+    ctx: &CanvasRenderingContext2d,
+    scale: &Scale,
+    y: f64,
+    measured: Option<&Lane>,
+    ghost: Option<&Lane>,
+    now: Option<f64>,
+    hl: bool,
+) {
+    let Some(lane) = measured.or(ghost) else {
+        return;
+    };
+    let colour = lane_colour(lane.task);
+    if hl {
+        ctx.set_fill_style_str("rgba(59,91,219,0.12)");
+        ctx.fill_rect(0.0, y, scale.x0 + scale.width + 12.0, LANE_H);
+    }
+    ctx.set_fill_style_str(colour);
+    ctx.fill_rect(6.0 + 6.0 * f64::from(lane.depth.min(3)), y + 4.0, 6.0, 6.0);
+    ctx.set_fill_style_str("#1f2937");
+    ctx.set_font("11px system-ui, sans-serif");
+    let _ = ctx.fill_text(&lane.name, 18.0 + 6.0 * f64::from(lane.depth.min(3)), y + 11.0);
+    let top = y + (LANE_H - BAR_H) / 2.0;
+    if let Some((a, b)) = ghost.and_then(|g| g.first_t.zip(g.last_t)) {
+        ctx.set_stroke_style_str("#6b7280");
+        ctx.set_line_width(1.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &3.0.into()));
+        ctx.stroke_rect(scale.x(a) + 0.5, top + 0.5, scale.w(a, b, 3.0) - 1.0, BAR_H - 1.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+    }
+    let (Some(l), Some(now)) = (measured, now) else {
+        return;
+    };
+    for b in l.bars.iter().cloned().chain(l.open_bars(now)) {
+        let x = scale.x(b.start);
+        let w = scale.w(b.start, b.end_at(now), 2.0);
+        paint_bar(ctx, b.state, colour, x, top, w);
+    }
+}
+
+fn paint_bar(ctx: &CanvasRenderingContext2d, state: BarState, colour: &str, x: f64, y: f64, w: f64) {
+    match state {
+        BarState::Running => {
+            ctx.set_fill_style_str(colour);
+            ctx.fill_rect(x, y, w, BAR_H);
+        }
+        BarState::Sleeping | BarState::Blocked => {
+            let blocked = state == BarState::Blocked;
+            let c = if blocked { "#b91c1c" } else { colour };
+            ctx.set_fill_style_str(if blocked { "#fde8e8" } else { "#ffffff" });
+            ctx.fill_rect(x, y, w, BAR_H);
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(x, y, w, BAR_H);
+            ctx.clip();
+            ctx.set_stroke_style_str(c);
+            ctx.set_line_width(2.0);
+            ctx.begin_path();
+            let mut k = x - BAR_H;
+            while k < x + w {
+                ctx.move_to(k, y + BAR_H);
+                ctx.line_to(k + BAR_H, y);
+                if blocked {
+                    ctx.move_to(k, y);
+                    ctx.line_to(k + BAR_H, y + BAR_H);
+                }
+                k += 6.0;
+            }
+            ctx.stroke();
+            ctx.restore();
+            ctx.set_line_width(1.0);
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+        }
+        BarState::Awaiting => {
+            ctx.set_fill_style_str("#eef1f7");
+            ctx.fill_rect(x, y, w, BAR_H);
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(1.0);
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+        }
+        BarState::Waiting => {
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(1.0);
+            let _ = ctx.set_line_dash(&js_sys::Array::of2(&1.5.into(), &2.5.into()));
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+        }
+        BarState::Cancelled | BarState::Failed => {
+            let failed = state == BarState::Failed;
+            ctx.set_fill_style_str(if failed { "#b91c1c" } else { "#6b7280" });
+            ctx.fill_rect(x - 5.0, y, 10.0, BAR_H);
+            ctx.set_fill_style_str("#ffffff");
+            ctx.set_font("bold 9px system-ui, sans-serif");
+            let _ = ctx.fill_text(if failed { "!" } else { "×" }, x - 2.5, y + 8.5);
+        }
+    }
+}
+
+fn draw_axis(ctx: &CanvasRenderingContext2d, scale: &Scale, end: f64, w: f64, h: f64, cursors: &[Option<f64>]) {
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, w, AXIS_H);
+    ctx.set_fill_style_str("#374151");
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_stroke_style_str("#d1d5db");
+    ctx.set_line_width(1.0);
+    for t in bars::ticks(end, 8) {
+        let x = scale.x(t.ms);
+        let _ = ctx.fill_text(&t.label, (x - 8.0).max(2.0), 15.0);
+        ctx.begin_path();
+        ctx.move_to(x + 0.5, AXIS_H - 4.0);
+        ctx.line_to(x + 0.5, AXIS_H);
+        ctx.stroke();
+    }
+    if let Some(t) = cursors.iter().flatten().copied().reduce(f64::max) {
+        let x = scale.x(t);
+        ctx.set_stroke_style_str("#3b5bdb");
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(x, AXIS_H - 4.0);
+        ctx.line_to(x, h);
+        ctx.stroke();
+    }
+}

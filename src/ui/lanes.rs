@@ -1,0 +1,224 @@
+//! What the seeing views share: the lanes and printed lines of each program *as the player
+//! shows them* (the first `shown_of(p)` events), kept in step incrementally once per frame, the
+//! ideal lanes (ghost), the code views, and the lane colours.
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::model::bars::LaneSet;
+use crate::model::codegen::{self, CodeView};
+use crate::model::scenario::{Scenario, TaskId};
+use crate::model::trace::{Event, EventKind, Mode, TaskInfo, Trace};
+
+/// A printed line of a program, as the console shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub program: usize,
+    /// Index of the event in the program's events (a stable key).
+    pub event: usize,
+    pub t: f64,
+    pub task: TaskId,
+    pub text: String,
+}
+
+/// Printed lines and the program's result, built from the shown events.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Printed {
+    pub lines: Vec<Line>,
+    /// What `main` returned (its `end` value), once shown.
+    pub result: Option<String>,
+    /// Events applied so far.
+    pub applied: usize,
+}
+
+#[derive(Clone, Copy)]
+pub struct Seeing {
+    /// Measured lanes per program (as far as the view shows).
+    pub sets: StoredValue<Vec<LaneSet>, LocalStorage>,
+    pub printed: StoredValue<Vec<Printed>, LocalStorage>,
+    /// Bumped whenever `sets` or `printed` changed.
+    pub version: RwSignal<u64>,
+    /// The tasks of each loaded program.
+    pub tasks: Memo<Vec<Vec<TaskInfo>>>,
+    /// Ideal lanes per program (the ghost), from the plans.
+    pub ideal: Memo<Vec<LaneSet>>,
+    /// Ideal total per program (ms).
+    pub ideal_total: Memo<Vec<f64>>,
+    /// Code of each program in the selected language.
+    pub code: Memo<Vec<CodeView>>,
+    /// `prefers-reduced-motion: reduce`: the cursor jumps from event to event.
+    pub reduced_motion: RwSignal<bool>,
+    /// The program the code view (and its highlight) follows.
+    pub code_program: RwSignal<Option<usize>>,
+    /// Which run / program set the stores were built for.
+    built_for: StoredValue<(u64, usize), LocalStorage>,
+}
+
+pub fn use_seeing() -> Seeing {
+    expect_context::<Seeing>()
+}
+
+pub fn task_infos(s: &Scenario) -> Vec<TaskInfo> {
+    s.tasks
+        .iter()
+        .enumerate()
+        .map(|(id, t)| TaskInfo {
+            id,
+            name: t.name.clone(),
+            parent: t.parent,
+            thread: t.thread.clone(),
+        })
+        .collect()
+}
+
+/// Program `p`'s mode as the hooks name it (`data-mode`).
+pub fn mode_of(app: &AppState, p: usize) -> Mode {
+    app.built
+        .with_untracked(|b| b.programs.get(p).map(|s| s.mode))
+        .unwrap_or(Mode::Concurrent)
+}
+
+/// Lane colours: main slate, then amber, teal, violet, … all ≥ 3:1 on white and on the dark
+/// theme's panel (the design's amber was 3:1: darkened here).
+pub const LANE_COLOURS: [&str; 8] = [
+    "#52607a", "#b45309", "#0f766e", "#6d28d9", "#be185d", "#1d4ed8", "#4d7c0f", "#9a3412",
+];
+
+pub fn lane_colour(task: TaskId) -> &'static str {
+    LANE_COLOURS[task % LANE_COLOURS.len()]
+}
+
+/// The index into `LANE_COLOURS` (SVG patterns are defined per colour).
+pub fn colour_index(task: TaskId) -> usize {
+    task % LANE_COLOURS.len()
+}
+
+fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Creates the shared context and the effect that keeps it in step with the player.
+pub fn provide(app: AppState) -> Seeing {
+    let tasks = Memo::new(move |_| {
+        app.built
+            .with(|b| b.programs.iter().map(task_infos).collect::<Vec<_>>())
+    });
+    let ideal = Memo::new(move |_| {
+        app.plans.with(|plans| {
+            tasks.with(|tasks| {
+                tasks
+                    .iter()
+                    .enumerate()
+                    .map(|(p, infos)| match plans.get(p) {
+                        Some(tr) => LaneSet::from_events(infos, &tr.events),
+                        None => LaneSet::new(infos),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let ideal_total = Memo::new(move |_| {
+        app.plans
+            .with(|plans| plans.iter().map(|t: &Trace| t.total_ms).collect::<Vec<_>>())
+    });
+    let code = Memo::new(move |_| {
+        let lang = app.code.get();
+        app.built.with(|b| {
+            b.programs
+                .iter()
+                .map(|s| codegen::generate(s, lang))
+                .collect::<Vec<_>>()
+        })
+    });
+    let seeing = Seeing {
+        sets: StoredValue::new_local(Vec::new()),
+        printed: StoredValue::new_local(Vec::new()),
+        version: RwSignal::new(0),
+        tasks,
+        ideal,
+        ideal_total,
+        code,
+        reduced_motion: RwSignal::new(prefers_reduced_motion()),
+        code_program: RwSignal::new(None),
+        built_for: StoredValue::new_local((u64::MAX, 0)),
+    };
+    provide_context(seeing);
+    // Once per change of what the player shows (at most once a frame): apply only new events.
+    Effect::new(move |_| {
+        let shown: Vec<usize> = app.player.with(|p| {
+            (0..tasks.with(|t| t.len()))
+                .map(|i| p.shown_of(i))
+                .collect()
+        });
+        let run = app.run_id.get();
+        app.live_version.track();
+        tasks.track();
+        untrack(|| sync(app, seeing, run, &shown));
+    });
+    seeing
+}
+
+fn sync(app: AppState, s: Seeing, run: u64, shown: &[usize]) {
+    let key = (run, s.tasks.with_untracked(|t| t.len()));
+    let fresh = s.built_for.get_value() != key;
+    let mut changed = false;
+    app.live.with_untracked(|live| {
+        s.tasks.with_untracked(|tasks| {
+            s.sets.update_value(|sets| {
+                s.printed.update_value(|printed| {
+                    if fresh || sets.len() != tasks.len() {
+                        *sets = tasks.iter().map(|t| LaneSet::new(t)).collect();
+                        *printed = vec![Printed::default(); tasks.len()];
+                        changed = true;
+                    }
+                    for (p, set) in sets.iter_mut().enumerate() {
+                        let events: &[Event] = live.get(p).map(|v| v.as_slice()).unwrap_or(&[]);
+                        let want = shown.get(p).copied().unwrap_or(0).min(events.len());
+                        if set.applied > want {
+                            // Stepped back: rebuild (rare; pushing forward is the hot path).
+                            *set = LaneSet::new(tasks.get(p).map(|t| t.as_slice()).unwrap_or(&[]));
+                            if let Some(pr) = printed.get_mut(p) {
+                                *pr = Printed::default();
+                            }
+                        }
+                        if set.applied == want && !changed {
+                            continue;
+                        }
+                        let from = set.applied;
+                        for e in &events[from..want] {
+                            set.push(e);
+                        }
+                        if let Some(pr) = printed.get_mut(p) {
+                            for (i, e) in events.iter().enumerate().take(want).skip(pr.applied) {
+                                note_print(pr, p, i, e);
+                            }
+                            pr.applied = want;
+                        }
+                        changed = true;
+                    }
+                })
+            })
+        })
+    });
+    s.built_for.set_value(key);
+    if changed {
+        s.version.update(|v| *v += 1);
+    }
+}
+
+fn note_print(pr: &mut Printed, program: usize, i: usize, e: &Event) {
+    match &e.kind {
+        EventKind::Print { text, .. } => pr.lines.push(Line {
+            program,
+            event: i,
+            t: e.t,
+            task: e.task,
+            text: text.clone(),
+        }),
+        EventKind::End { value: Some(v) } if e.task == 0 => pr.result = Some(v.to_string()),
+        _ => {}
+    }
+}
