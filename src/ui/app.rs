@@ -1,5 +1,5 @@
 //! The page layout: top bar, notices, the stage (timelines, figures, console) and the side
-//! (lesson, code). Components read the `AppState` context.
+//! (lesson, code). Components read the `AppState` context; page-wide effects live here.
 use leptos::prelude::*;
 
 use super::code_view::CodeView;
@@ -11,46 +11,89 @@ use super::lesson_panel::LessonPanel;
 use super::notices::Notices;
 use super::predict::Predict;
 use super::presenter::Presenter;
-use super::state::{AppState, RunState};
+use super::state::{AppState, NoticeKind, RunState};
+use super::status::{StageNote, Status};
 use super::table_view::TableView;
 use super::timeline::Timeline;
-use crate::model::params::Settings;
+use crate::i18n::ui;
+use crate::model::params::Parsed;
 
 #[component]
-pub fn App(initial: Settings) -> impl IntoView {
-    let app = AppState::new(initial);
+pub fn App(parsed: Parsed) -> impl IntoView {
+    let app = AppState::new(parsed.settings);
     provide_context(app);
+    for n in parsed.notices {
+        app.push_notice(NoticeKind::Param(n));
+    }
     super::player::install(app);
-    let run_state = move || app.run_state.get().as_str();
+    // <html lang> and the title follow the language; the address bar follows the view.
+    Effect::new(move |_| {
+        let lang = app.lang.get();
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", lang.as_str());
+            }
+            doc.set_title(&format!(
+                "Async Playground — {}",
+                ui(lang).scenario_title(&app.scenario.get())
+            ));
+        }
+    });
+    Effect::new(move |_| app.settings.with(super::url::replace));
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            super::embed_api::install(app);
+        }
+    });
+    let t = move || ui(app.lang.get());
     let running = move || matches!(app.run_state.get(), RunState::Running | RunState::Paused);
+    let tab = move |id: &'static str, label: fn(&crate::i18n::Ui) -> &'static str| {
+        view! {
+            <button type="button" role="tab" class="ap-tab" id=format!("ap-tab-{id}")
+                aria-selected=move || (app.phone_tab.get() == id).to_string()
+                on:click=move |_| app.phone_tab.set(id)>
+                {move || label(t())}
+            </button>
+        }
+    };
     view! {
         <div
             class="ap-app"
             data-testid="app"
-            data-run-state=run_state
+            data-run-state=move || app.run_state.get().as_str()
             data-scenario=move || app.scenario.get()
             data-mode=move || app.mode.get().as_str()
             data-lang=move || app.lang.get().as_str()
             data-theme=move || app.theme.get().as_str()
             data-presenter=move || app.presenter.get().then_some("1")
             data-embed=move || app.embed.get().then_some("1")
+            data-tab=move || app.phone_tab.get()
             aria-busy=move || running().then_some("true")
         >
             <Controls />
             <Notices />
             <main class="ap-body">
                 <section class="ap-stage">
+                    <StageNote />
+                    <Status />
                     <Timeline />
                     <Legend />
                     <Figures />
                     <Predict />
+                </section>
+                <div class="ap-tabs" role="tablist" aria-label=move || t().lesson>
+                    {tab("lesson", |u| u.lesson)}
+                    {tab("code", |u| u.code)}
+                    {tab("console", |u| u.console)}
+                </div>
+                <aside class="ap-side">
+                    <div class="ap-pane" data-pane="lesson"><LessonPanel /></div>
+                    <div class="ap-pane" data-pane="code"><CodeView /></div>
+                </aside>
+                <section class="ap-pane ap-output" data-pane="console">
                     <Console />
                     <TableView />
                 </section>
-                <aside class="ap-side">
-                    <LessonPanel />
-                    <CodeView />
-                </aside>
             </main>
             <Presenter />
         </div>

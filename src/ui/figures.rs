@@ -1,7 +1,80 @@
-//! (being written)
+//! The figure cards: each mode's total and the speed-up. Until a run measures them they show the
+//! plan's figures, marked "ideal", and carry no `data-ms` (a figure the page shows as measured
+//! was measured).
 use leptos::prelude::*;
+
+use super::state::use_app;
+use crate::i18n::{ratio, seconds, ui};
+use crate::model::trace::{Mode, Trace};
+
+fn total_of(traces: &[Trace], mode: Mode) -> Option<f64> {
+    traces.iter().find(|t| t.mode == mode).map(|t| t.total_ms)
+}
 
 #[component]
 pub fn Figures() -> impl IntoView {
-    view! { <div></div> }
+    let app = use_app();
+    let t = move || ui(app.lang.get());
+    // Measured totals of the last finished (not cancelled) run.
+    let measured = move |mode: Mode| {
+        app.result.with(|r| match r {
+            Some(r) if !r.cancelled => total_of(&r.traces, mode),
+            _ => None,
+        })
+    };
+    let ideal = move |mode: Mode| app.plans.with(|p| total_of(p, mode));
+    let card = move |mode: Mode, testid: &'static str| {
+        let label = move || match mode {
+            Mode::Sequential => t().total_sequential,
+            Mode::Concurrent => t().total_concurrent,
+        };
+        let value = move || match (measured(mode), ideal(mode)) {
+            (Some(ms), _) => seconds(app.lang.get(), ms),
+            (None, Some(ms)) => seconds(app.lang.get(), ms),
+            (None, None) => "—".to_string(),
+        };
+        let tag = move || match (measured(mode), ideal(mode)) {
+            (Some(_), _) => t().measured,
+            (None, Some(_)) => t().ideal,
+            (None, None) => t().not_run,
+        };
+        view! {
+            <div class="ap-figure" data-testid=testid data-ms=move || measured(mode).map(|ms| format!("{ms:.1}"))
+                data-kind=move || if measured(mode).is_some() { "measured" } else { "ideal" }>
+                <span class="ap-figure-label">{label}</span>
+                <span class="ap-figure-value">{value}</span>
+                <span class="ap-figure-tag">{tag}</span>
+            </div>
+        }
+    };
+    let speedup = move || {
+        let m = (measured(Mode::Sequential), measured(Mode::Concurrent));
+        match m {
+            (Some(s), Some(c)) if c > 0.0 => Some((s / c, true)),
+            _ => match (ideal(Mode::Sequential), ideal(Mode::Concurrent)) {
+                (Some(s), Some(c)) if c > 0.0 => Some((s / c, false)),
+                _ => None,
+            },
+        }
+    };
+    view! {
+        <section class="ap-figures" aria-label=move || t().figures>
+            {card(Mode::Sequential, "total-sequential")}
+            {card(Mode::Concurrent, "total-concurrent")}
+            <div class="ap-figure ap-speedup" data-testid="speedup"
+                data-ratio=move || speedup().and_then(|(r, m)| m.then(|| format!("{r:.3}")))>
+                <span class="ap-figure-label">{move || t().speedup}</span>
+                <span class="ap-figure-value">
+                    {move || speedup().map(|(r, _)| ratio(app.lang.get(), r)).unwrap_or_else(|| "—".into())}
+                </span>
+                <span class="ap-figure-tag">
+                    {move || match speedup() {
+                        Some((_, true)) => t().measured,
+                        Some((_, false)) => t().ideal,
+                        None => t().not_run,
+                    }}
+                </span>
+            </div>
+        </section>
+    }
 }

@@ -4,29 +4,42 @@ pub mod code_view;
 pub mod console;
 pub mod controls;
 pub mod embed;
+pub mod embed_api;
 pub mod error_panel;
 pub mod figures;
+pub mod lanes;
 pub mod legend;
 pub mod lesson_panel;
+pub mod mode_group;
 pub mod notices;
 pub mod player;
+pub mod player_bar;
 pub mod predict;
 pub mod presenter;
+pub mod share;
 pub mod state;
+pub mod status;
 pub mod storage;
 pub mod table_view;
 pub mod timeline;
 pub mod timeline_canvas;
+pub mod words;
+pub mod url;
 
 /// Entry point (called by `main`): panic hook, mount, readiness mark.
 pub fn start() {
     error_panel::install_panic_hook();
-    let initial = crate::model::params::Settings::default();
+    let parsed = url::parse_location();
+    let panic = parsed.panic;
     leptos::mount::mount_to_body(
-        move || leptos::prelude::view! { <app::App initial=initial.clone() /> },
+        move || leptos::prelude::view! { <app::App parsed=parsed.clone() /> },
     );
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         // The bench measures module start → interactive between boot.js's mark and this one.
         let _ = p.mark("ap-interactive");
+    }
+    if panic {
+        // `?panic=1`: the test hook proving the crash path (error panel + `error` message).
+        panic!("forced panic (?panic=1)");
     }
 }

@@ -1,7 +1,49 @@
-//! (being written)
+//! Dismissible notices: ignored URL parameters, a refused run, the clipboard. Plain text only:
+//! a value from the URL is shown through a text node, never parsed as HTML.
 use leptos::prelude::*;
+
+use super::state::{use_app, NoticeKind};
+use crate::i18n::{notice, ui};
+use crate::model::params::Lang;
+
+fn words(lang: Lang, kind: &NoticeKind) -> String {
+    let t = ui(lang);
+    match kind {
+        NoticeKind::Param(n) => notice(lang, n),
+        NoticeKind::Unsupported(why) => format!("{} {why}", t.unsupported),
+        NoticeKind::ClipboardFailed => t.copy_failed.to_string(),
+        NoticeKind::Copied => t.copied.to_string(),
+    }
+}
 
 #[component]
 pub fn Notices() -> impl IntoView {
-    view! { <div></div> }
+    let app = use_app();
+    let t = move || ui(app.lang.get());
+    view! {
+        <Show when=move || app.notices.with(|n| !n.is_empty())>
+            <section class="ap-notices" aria-label=move || t().notices>
+                <For each=move || app.notices.get() key=|n| n.id let:n>
+                    {
+                        let id = n.id;
+                        let kind = n.kind.clone();
+                        view! {
+                            <div class="ap-notice" data-testid="notice" role="note">
+                                <p class="ap-notice-text">{move || words(app.lang.get(), &kind)}</p>
+                                <button
+                                    type="button"
+                                    class="ap-button ap-dismiss"
+                                    data-testid="notice-dismiss"
+                                    aria-label=move || t().dismiss
+                                    on:click=move |_| app.dismiss_notice(id)
+                                >
+                                    <span aria-hidden="true">"×"</span>
+                                </button>
+                            </div>
+                        }
+                    }
+                </For>
+            </section>
+        </Show>
+    }
 }

@@ -173,6 +173,18 @@ impl AppState {
         }
     }
 
+    /// Changes the settings; a change of what is loaded (scenario, mode, parameters) stops a
+    /// run and clears the timeline, synchronously, so a `run` message right after a `load` runs
+    /// what was loaded.
+    pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
+        let key = |s: &Settings| (s.scenario.clone(), s.mode, s.params.clone(), s.src.clone());
+        let before = self.settings.with_untracked(key);
+        self.settings.update(f);
+        if self.settings.with_untracked(key) != before {
+            self.reset();
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(
             self.run_state.get_untracked(),
