@@ -102,7 +102,8 @@ struct Rt<'a> {
     pending: Option<Pending>,
     /// Bumped whenever the task's wait changes: stale queue entries and timers are dropped.
     gen: u64,
-    waiters: Vec<(TaskId, bool)>,
+    /// `(task, its gen when it started waiting, in place)`.
+    waiters: Vec<(TaskId, u64, bool)>,
     held: Vec<usize>,
     thread: usize,
 }
@@ -112,6 +113,7 @@ enum Kind<'a> {
     Start,
     Resume,
     Wake,
+    Unblock,
     Deadline { depth: usize, id: u64 },
     WaitDeadline { id: u64 },
     Micro(&'a str),
@@ -301,7 +303,7 @@ impl<'a> Sim<'a> {
         let t = &self.tasks[item.task];
         match item.kind {
             Kind::Start => t.life != Life::Scheduled,
-            Kind::Resume | Kind::Wake => t.life != Life::Live || t.gen != item.gen,
+            Kind::Resume | Kind::Wake | Kind::Unblock => t.life != Life::Live || t.gen != item.gen,
             Kind::Deadline { depth, id } => {
                 t.life != Life::Live || t.frames.get(depth).and_then(|f| f.deadline) != Some(id)
             }
@@ -388,6 +390,10 @@ impl<'a> Sim<'a> {
             Kind::Wake => {
                 self.tasks[tid].wait = Wait::None;
                 self.emit(tid, EventKind::Wake);
+            }
+            Kind::Unblock => {
+                self.tasks[tid].wait = Wait::None;
+                self.emit(tid, EventKind::Unblock);
             }
             Kind::Resume => match self.tasks[tid].pending.take() {
                 Some(Pending::Fail(e)) => return self.fail(tid, e),
@@ -525,9 +531,25 @@ impl<'a> Sim<'a> {
             } => {
                 self.emit(tid, EventKind::Block { ms: *ms });
                 let th = self.tasks[tid].thread;
-                self.free[th] = self.at(tid).saturating_add(*ms);
-                self.emit(tid, EventKind::Unblock);
-                true
+                let until = self.at(tid).saturating_add(*ms);
+                self.free[th] = until;
+                if th == 0 {
+                    // The main thread: nothing else runs meanwhile, the task simply goes on.
+                    self.emit(tid, EventKind::Unblock);
+                    return true;
+                }
+                // A worker: the main thread and other workers go on in parallel.
+                self.tasks[tid].wait = Wait::Sleep;
+                let gen = self.bump(tid);
+                self.add_timer(
+                    until,
+                    Item {
+                        task: tid,
+                        gen,
+                        kind: Kind::Unblock,
+                    },
+                );
+                false
             }
             Step::Spawn(c) => {
                 let c = *c;
@@ -717,9 +739,9 @@ impl<'a> Sim<'a> {
         match self.tasks[c].life.clone() {
             Life::Idle => {
                 // Never started: it runs in place, at once.
-                self.tasks[c].waiters.push((tid, true));
                 self.tasks[tid].wait = Wait::Child { c };
-                self.bump(tid);
+                let gen = self.bump(tid);
+                self.tasks[c].waiters.push((tid, gen, true));
                 self.schedule(c, true);
                 false
             }
@@ -731,9 +753,9 @@ impl<'a> Sim<'a> {
             }
             Life::Failed(_) | Life::Cancelled => self.child_failed(tid, c),
             Life::Scheduled | Life::Live => {
-                self.tasks[c].waiters.push((tid, false));
                 self.tasks[tid].wait = Wait::Child { c };
-                self.bump(tid);
+                let gen = self.bump(tid);
+                self.tasks[c].waiters.push((tid, gen, false));
                 false
             }
         }
@@ -758,13 +780,13 @@ impl<'a> Sim<'a> {
     }
 
     fn wait_on(&mut self, tid: TaskId, cs: &[TaskId], wait: Wait<'a>) {
+        self.tasks[tid].wait = wait;
+        let gen = self.bump(tid);
         for c in cs {
             if !self.tasks[*c].life.done() {
-                self.tasks[*c].waiters.push((tid, false));
+                self.tasks[*c].waiters.push((tid, gen, false));
             }
         }
-        self.tasks[tid].wait = wait;
-        self.bump(tid);
     }
 
     fn all_results(&self, cs: &[TaskId]) -> Value {
@@ -937,13 +959,14 @@ impl<'a> Sim<'a> {
         rt.wait = Wait::None;
         rt.gen = rt.gen.wrapping_add(1);
         let waiters = std::mem::take(&mut rt.waiters);
-        for (w, inline) in waiters {
-            self.notify(w, t, inline);
+        for (w, gen, inline) in waiters {
+            self.notify(w, gen, t, inline);
         }
     }
 
-    fn notify(&mut self, w: TaskId, c: TaskId, inline: bool) {
-        if self.tasks[w].life != Life::Live {
+    fn notify(&mut self, w: TaskId, gen: u64, c: TaskId, inline: bool) {
+        // Only the wait the registration was made for (no search through long child lists).
+        if self.tasks[w].life != Life::Live || self.tasks[w].gen != gen {
             return;
         }
         let life = self.tasks[c].life.clone();
@@ -962,7 +985,7 @@ impl<'a> Sim<'a> {
                 self.tasks[w].pending = problem;
                 self.make_ready(w, inline);
             }
-            Wait::Gather { cs, pending } if cs.contains(&c) => {
+            Wait::Gather { cs, pending } => {
                 if problem.is_some() {
                     self.tasks[w].pending = problem;
                     return self.make_ready(w, false);
@@ -975,13 +998,13 @@ impl<'a> Sim<'a> {
                     self.tasks[w].wait = Wait::Gather { cs, pending };
                 }
             }
-            Wait::Combine { how, cs } if cs.contains(&c) => {
+            Wait::Combine { how, cs } => {
                 if let Some(v) = self.settle(how, cs, Some(c)) {
                     self.tasks[w].result = Some(v);
                     self.make_ready(w, false);
                 }
             }
-            Wait::WaitFor { cs, pending, timer } if cs.contains(&c) => {
+            Wait::WaitFor { cs, pending, timer } => {
                 let pending = pending.saturating_sub(1);
                 if pending == 0 {
                     self.tasks[w].result = Some(self.finished_results(cs));
