@@ -127,6 +127,8 @@ pub struct Lane {
     pub last_t: Option<f64>,
     /// The task has ended (end, fail or cancel).
     pub done: bool,
+    /// The latest event applied to this lane (where its code is now).
+    pub last: Option<Origin>,
     open: Option<Open>,
     counts: HashMap<&'static str, usize>,
 }
@@ -161,6 +163,7 @@ impl Lane {
             first_t: None,
             last_t: None,
             done: false,
+            last: None,
             open: None,
             counts: HashMap::new(),
         }
@@ -218,6 +221,11 @@ impl Lane {
                 }
             }
         }
+    }
+
+    /// How many events of `kind` this lane has had.
+    pub fn count(&self, kind: &str) -> usize {
+        self.counts.get(kind).copied().unwrap_or(0)
     }
 
     /// How many bars `bars_at(now)` returns, without building them.
@@ -349,6 +357,7 @@ impl Lane {
         self.last_t = Some(t);
         let kind = ev.kind.name();
         let origin = self.origin(index, kind);
+        self.last = Some(origin);
         match &ev.kind {
             EventKind::Start | EventKind::Wake | EventKind::Acquire | EventKind::Unblock => {
                 if !self.done {
@@ -775,6 +784,12 @@ mod tests {
         assert_eq!(set.lanes[1].bars[2].origin.kind, "acquire");
         assert_eq!(set.lanes[1].bars[2].origin.nth, 0);
         assert_eq!(set.lanes[1].bars[2].origin.event, 2);
+        assert_eq!(set.lanes[1].count("acquire"), 1);
+        assert_eq!(set.lanes[1].count("print"), 0);
+        assert_eq!(
+            set.lanes[1].last.map(|o| (o.kind, o.event)),
+            Some(("end", 6))
+        );
     }
 
     #[test]

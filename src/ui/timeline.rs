@@ -515,7 +515,14 @@ fn ViewLabel() -> impl IntoView {
             .to_string(),
         })
     };
-    view! { <p class="ap-view-label" data-testid="view-label">{text}</p> }
+    let engine = move || {
+        app.player.with(|p| match (p.state, p.engine_running) {
+            (ViewState::Idle, _) => None,
+            (_, true) => Some("running"),
+            (_, false) => Some("done"),
+        })
+    };
+    view! { <p class="ap-view-label" data-testid="view-label" data-engine=engine>{text}</p> }
 }
 
 fn p_speed(s: f64) -> String {
@@ -744,6 +751,7 @@ fn LaneRow(
         .collect_view();
     view! {
         <g data-testid="lane" data-task=lane.name.clone() data-mode=lane.mode class="ap-lane" class:is-hover=hovered
+            data-hover=move || hovered().then_some("true")
             on:mouseenter=move |_| app.hovered.set(Some(me))
             on:mouseleave=move |_| app.hovered.set(None)
         >

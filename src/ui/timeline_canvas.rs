@@ -70,13 +70,20 @@ fn program_top(counts: &[usize], p: usize) -> f64 {
 }
 
 #[component]
-pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip: RwSignal<Option<Tip>>) -> impl IntoView {
+pub fn TimelineCanvas(
+    width: RwSignal<f64>,
+    cursors: Memo<Vec<Option<f64>>>,
+    tip: RwSignal<Option<Tip>>,
+) -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
     let canvas = NodeRef::<html::Canvas>::new();
     let scroller = NodeRef::<html::Div>::new();
     let scroll = RwSignal::new(0.0);
-    let counts = Memo::new(move |_| s.tasks.with(|t| t.iter().map(|l| l.len()).collect::<Vec<_>>()));
+    let counts = Memo::new(move |_| {
+        s.tasks
+            .with(|t| t.iter().map(|l| l.len()).collect::<Vec<_>>())
+    });
     let total_h = Memo::new(move |_| {
         let c = counts.get();
         program_top(&c, c.len())
@@ -95,8 +102,12 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
             b.programs
                 .iter()
                 .map(|p| match p.mode {
-                    crate::model::trace::Mode::Sequential => say(lang, ["Sequential", "Séquentiel", "Secuencial"]),
-                    crate::model::trace::Mode::Concurrent => say(lang, ["Concurrent", "Concurrent", "Concurrente"]),
+                    crate::model::trace::Mode::Sequential => {
+                        say(lang, ["Sequential", "Séquentiel", "Secuencial"])
+                    }
+                    crate::model::trace::Mode::Concurrent => {
+                        say(lang, ["Concurrent", "Concurrent", "Concurrente"])
+                    }
                 })
                 .collect()
         });
@@ -118,7 +129,8 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
                     if top + HEAD_H > AXIS_H && top < vh {
                         ctx.set_fill_style_str("#1f2937");
                         ctx.set_font("600 13px system-ui, sans-serif");
-                        let _ = ctx.fill_text(titles.get(p).copied().unwrap_or(""), 8.0, top + 16.0);
+                        let _ =
+                            ctx.fill_text(titles.get(p).copied().unwrap_or(""), 8.0, top + 16.0);
                     }
                     let first_y = top + HEAD_H;
                     let (a, b) = bars::visible_lanes(AXIS_H - first_y, vh - AXIS_H, LANE_H, *n);
@@ -126,7 +138,9 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
                         let y = first_y + i as f64 * LANE_H;
                         let measured = sets.get(p).and_then(|set| set.lanes.get(i));
                         let ghost = ideal.get(p).and_then(|set| set.lanes.get(i));
-                        let hl = hovered.is_some_and(|h| h.program == p && Some(h.task) == measured.or(ghost).map(|l| l.task));
+                        let hl = hovered.is_some_and(|h| {
+                            h.program == p && Some(h.task) == measured.or(ghost).map(|l| l.task)
+                        });
                         draw_lane(&ctx, &scale, y, measured, ghost, now, hl);
                     }
                 }
@@ -144,7 +158,11 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
         let x = f64::from(e.offset_x());
         let c = counts.get_untracked();
         let end = end_ms.get_untracked();
-        let scale = Scale::new(end, LABEL_W, (width.get_untracked() - LABEL_W - 12.0).max(40.0));
+        let scale = Scale::new(
+            end,
+            LABEL_W,
+            (width.get_untracked() - LABEL_W - 12.0).max(40.0),
+        );
         let lang = app.lang.get_untracked();
         let found = (0..c.len()).find_map(|p| {
             let first = program_top(&c, p) + HEAD_H;
@@ -153,7 +171,9 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
                 return None;
             }
             let i = i as usize;
-            let now = cursors.with_untracked(|cs| cs.get(p).copied().flatten()).unwrap_or(0.0);
+            let now = cursors
+                .with_untracked(|cs| cs.get(p).copied().flatten())
+                .unwrap_or(0.0);
             s.sets.with_value(|sets| {
                 let lane = sets.get(p)?.lanes.get(i)?;
                 let bar = lane
@@ -165,13 +185,23 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
                     Some(b) => tip_text(lang, &lane.name, b.state, b.start, b.end, None),
                     None => lane.name.clone(),
                 };
-                Some((p, lane.task, text, first + i as f64 * LANE_H - scroll.get_untracked()))
+                Some((
+                    p,
+                    lane.task,
+                    text,
+                    first + i as f64 * LANE_H - scroll.get_untracked(),
+                ))
             })
         });
         match found {
             Some((p, task, text, ty)) => {
-                app.hovered.set(Some(super::state::TaskRef { program: p, task }));
-                tip.set(Some(Tip { x: x + 12.0, y: ty + 36.0, text }));
+                app.hovered
+                    .set(Some(super::state::TaskRef { program: p, task }));
+                tip.set(Some(Tip {
+                    x: x + 12.0,
+                    y: ty + 36.0,
+                    text,
+                }));
             }
             None => tip.set(None),
         }
@@ -180,9 +210,23 @@ pub fn TimelineCanvas(width: RwSignal<f64>, cursors: Memo<Vec<Option<f64>>>, tip
         let lang = app.lang.get();
         format!(
             "{} — {} {}",
-            say(lang, ["Task lanes drawn on a canvas", "Tâches dessinées sur un canevas", "Tareas dibujadas en un lienzo"]),
+            say(
+                lang,
+                [
+                    "Task lanes drawn on a canvas",
+                    "Tâches dessinées sur un canevas",
+                    "Tareas dibujadas en un lienzo"
+                ]
+            ),
             counts.get().iter().sum::<usize>(),
-            say(lang, ["lanes; the table view lists them", "lignes ; la vue en tableau les liste", "carriles; la vista de tabla los enumera"]),
+            say(
+                lang,
+                [
+                    "lanes; the table view lists them",
+                    "lignes ; la vue en tableau les liste",
+                    "carriles; la vista de tabla los enumera"
+                ]
+            ),
         )
     };
     view! {
@@ -223,7 +267,12 @@ fn prepare(el: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRend
     let style = web_sys::HtmlElement::style(el);
     let _ = style.set_property("width", &format!("{w:.0}px"));
     let _ = style.set_property("height", &format!("{h:.0}px"));
-    let ctx = el.get_context("2d").ok().flatten()?.dyn_into::<CanvasRenderingContext2d>().ok()?;
+    let ctx = el
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     Some(ctx)
@@ -250,13 +299,22 @@ fn draw_lane(
     ctx.fill_rect(6.0 + 6.0 * f64::from(lane.depth.min(3)), y + 4.0, 6.0, 6.0);
     ctx.set_fill_style_str("#1f2937");
     ctx.set_font("11px system-ui, sans-serif");
-    let _ = ctx.fill_text(&lane.name, 18.0 + 6.0 * f64::from(lane.depth.min(3)), y + 11.0);
+    let _ = ctx.fill_text(
+        &lane.name,
+        18.0 + 6.0 * f64::from(lane.depth.min(3)),
+        y + 11.0,
+    );
     let top = y + (LANE_H - BAR_H) / 2.0;
     if let Some((a, b)) = ghost.and_then(|g| g.first_t.zip(g.last_t)) {
         ctx.set_stroke_style_str("#6b7280");
         ctx.set_line_width(1.0);
         let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &3.0.into()));
-        ctx.stroke_rect(scale.x(a) + 0.5, top + 0.5, scale.w(a, b, 3.0) - 1.0, BAR_H - 1.0);
+        ctx.stroke_rect(
+            scale.x(a) + 0.5,
+            top + 0.5,
+            scale.w(a, b, 3.0) - 1.0,
+            BAR_H - 1.0,
+        );
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
     let (Some(l), Some(now)) = (measured, now) else {
@@ -269,7 +327,14 @@ fn draw_lane(
     }
 }
 
-fn paint_bar(ctx: &CanvasRenderingContext2d, state: BarState, colour: &str, x: f64, y: f64, w: f64) {
+fn paint_bar(
+    ctx: &CanvasRenderingContext2d,
+    state: BarState,
+    colour: &str,
+    x: f64,
+    y: f64,
+    w: f64,
+) {
     match state {
         BarState::Running => {
             ctx.set_fill_style_str(colour);
@@ -327,7 +392,14 @@ fn paint_bar(ctx: &CanvasRenderingContext2d, state: BarState, colour: &str, x: f
     }
 }
 
-fn draw_axis(ctx: &CanvasRenderingContext2d, scale: &Scale, end: f64, w: f64, h: f64, cursors: &[Option<f64>]) {
+fn draw_axis(
+    ctx: &CanvasRenderingContext2d,
+    scale: &Scale,
+    end: f64,
+    w: f64,
+    h: f64,
+    cursors: &[Option<f64>],
+) {
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, w, AXIS_H);
     ctx.set_fill_style_str("#374151");
