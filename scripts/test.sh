@@ -23,7 +23,17 @@ tier_clippy() { cargo clippy --all-targets -- -D warnings; }
 tier_clippy-wasm() { cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings; }
 tier_unit() { cargo test; }
 # wasm-bindgen-test in headless Chromium (runner from .cargo/config.toml, CHROMEDRIVER from env.sh).
-tier_browser() { cargo test --target wasm32-unknown-unknown; }
+# Only the suites that run in a browser (tests/*.rs with run_in_browser): the pure model's tests
+# already ran natively in `unit`, with native-only dev-dependencies (insta, proptest).
+tier_browser() {
+  local f suites=()
+  for f in tests/*.rs; do
+    grep -q 'run_in_browser' "$f" && suites+=(--test "$(basename "$f" .rs)")
+  done
+  if [ ${#suites[@]} -eq 0 ]; then echo "no browser test suite (tests/*.rs with wasm_bindgen_test_configure!(run_in_browser))"; return 1; fi
+  echo "browser suites: ${suites[*]}"
+  cargo test --target wasm32-unknown-unknown "${suites[@]}"
+}
 tier_build() { trunk build --release; }
 tier_e2e() { node e2e/run.mjs; }
 
