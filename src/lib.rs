@@ -4,7 +4,7 @@ pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod i18n;
-#[cfg(target_arch = "wasm32")]
+// The runtime's pure pieces (timer grouping, semaphore) are unit-tested natively.
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,0 +1,89 @@
+// A Web Worker lane of Async Playground: runs the steps of worker-thread tasks (print, sleep,
+// block, cpu), one task at a time, and posts back what happened with its own clock
+// (performance.timeOrigin + performance.now(), comparable with the page's). The page embeds this
+// file's text and starts it from a blob: URL, so it also runs where same-origin workers cannot.
+// Messages in: {type: 'run', task, base, speed, ideal, steps} | {type: 'cancel', task}.
+// Messages out: {type: 'ready'} | {type: 'ev', task, kind, t, text?, ms?} | {type: 'done', task, t, ideal}.
+'use strict';
+
+// Same work unit as src/runtime/work.rs: primality by trial division from one million.
+const FIRST = 1000000;
+
+function isPrime(k) {
+  if (k < 2) return false;
+  if (k % 2 === 0) return k === 2;
+  for (let d = 3; d * d <= k; d += 2) {
+    if (k % d === 0) return false;
+  }
+  return true;
+}
+
+function countPrimes(from, n) {
+  let count = 0;
+  for (let k = from; k < from + n; k++) {
+    if (isPrime(k)) count++;
+  }
+  return count;
+}
+
+const abs = () => performance.timeOrigin + performance.now();
+const cancelled = new Set();
+const queue = [];
+let busy = false;
+
+function post(task, kind, extra) {
+  postMessage(Object.assign({ type: 'ev', task, kind, t: abs() }, extra || {}));
+}
+
+// Deadlines are absolute (the page's ideal clock), so waits do not drift.
+function waitUntil(at) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - abs())));
+}
+
+async function run(job) {
+  const { task, base, speed } = job;
+  let ideal = job.ideal;
+  post(task, 'start');
+  for (const s of job.steps) {
+    if (cancelled.has(task)) return;
+    if (s.op === 'print') {
+      post(task, 'print', { text: String(s.text) });
+    } else if (s.op === 'sleep') {
+      post(task, 'sleep', { ms: s.ms });
+      ideal += s.ms;
+      await waitUntil(base + ideal / speed);
+      if (cancelled.has(task)) return;
+      post(task, 'wake');
+    } else if (s.op === 'block') {
+      post(task, 'block', { ms: s.ms });
+      ideal += s.ms;
+      const end = base + ideal / speed;
+      while (abs() < end) { /* the lane is held, as the lesson says */ }
+      post(task, 'unblock');
+    } else if (s.op === 'cpu') {
+      post(task, 'block', { ms: s.ms });
+      countPrimes(FIRST, s.n);
+      ideal = Math.max(ideal + s.ms, Math.floor((abs() - base) * speed));
+      post(task, 'unblock');
+    }
+  }
+  postMessage({ type: 'done', task, t: abs(), ideal });
+}
+
+onmessage = async (e) => {
+  const m = e.data;
+  if (!m || typeof m !== 'object') return;
+  if (m.type === 'cancel') {
+    cancelled.add(m.task);
+  } else if (m.type === 'run' && Array.isArray(m.steps)) {
+    queue.push(m);
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0) {
+      await run(queue.shift());
+    }
+    busy = false;
+  }
+};
+
+postMessage({ type: 'ready' });

@@ -1,0 +1,241 @@
+//! A small single-threaded executor: one slot per future (a task of the program, or the run's
+//! driver), one FIFO ready queue, drained in a microtask.
+//!
+//! Why our own and not `spawn_local`: the order of equal-time work is part of what a run shows.
+//! A wake pushes its slot at the back of the ready queue and the drain runs in a *later*
+//! microtask, so every promise reaction of one settled timer group wakes its tasks first (in
+//! start order) and what those tasks make ready runs after all of them (asyncio's ready queue);
+//! a group of one (the browser loop) gives the browser's order. And stopping a run is dropping
+//! its slots: nothing of it can be polled again.
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Wake, Waker};
+
+use wasm_bindgen::prelude::*;
+
+pub type BoxFut = Pin<Box<dyn Future<Output = ()>>>;
+
+struct Slot {
+    fut: Option<BoxFut>,
+    waker: Waker,
+    queued: bool,
+    /// Being polled right now (its future is out of the slot).
+    running: bool,
+    /// Dropped while running: do not put it back.
+    dropped: bool,
+}
+
+pub struct Executor {
+    pub id: u64,
+    slots: RefCell<Vec<Slot>>,
+    alive: Cell<bool>,
+}
+
+/// What a waker carries: plain numbers, so it is `Send + Sync` without unsafe code.
+struct WakeKey {
+    exec: u64,
+    slot: usize,
+}
+
+impl Wake for WakeKey {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        push_ready(self.exec, self.slot);
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Executor>>> = const { RefCell::new(None) };
+    static READY: RefCell<VecDeque<(u64, usize)>> = const { RefCell::new(VecDeque::new()) };
+    static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    static DRAIN: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+fn push_ready(exec: u64, slot: usize) {
+    let live = CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .map(|e| e.id == exec && e.mark_queued(slot))
+            .unwrap_or(false)
+    });
+    if !live {
+        return;
+    }
+    READY.with(|r| r.borrow_mut().push_back((exec, slot)));
+    schedule_drain();
+}
+
+fn schedule_drain() {
+    if SCHEDULED.with(|s| s.replace(true)) {
+        return;
+    }
+    let f = DRAIN.with(|d| {
+        d.borrow_mut()
+            .get_or_insert_with(|| {
+                Closure::<dyn FnMut()>::new(drain)
+                    .into_js_value()
+                    .unchecked_into::<js_sys::Function>()
+            })
+            .clone()
+    });
+    queue_microtask(&f);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(f: &js_sys::Function);
+}
+
+/// Runs every ready slot, including those made ready while draining (FIFO).
+fn drain() {
+    SCHEDULED.with(|s| s.set(false));
+    loop {
+        let next = READY.with(|r| r.borrow_mut().pop_front());
+        let Some((exec, slot)) = next else { break };
+        let cur = CURRENT.with(|c| c.borrow().clone());
+        if let Some(e) = cur {
+            if e.id == exec {
+                e.poll_slot(slot);
+            }
+        }
+    }
+}
+
+impl Executor {
+    /// Makes a new executor the current one (the previous must have been shut down).
+    pub fn install(id: u64) -> Rc<Executor> {
+        let e = Rc::new(Executor {
+            id,
+            slots: RefCell::new(Vec::new()),
+            alive: Cell::new(true),
+        });
+        CURRENT.with(|c| *c.borrow_mut() = Some(e.clone()));
+        e
+    }
+
+    pub fn is_alive(&self) -> bool {
+        self.alive.get()
+    }
+
+    fn mark_queued(&self, slot: usize) -> bool {
+        let mut slots = self.slots.borrow_mut();
+        match slots.get_mut(slot) {
+            Some(s) if (s.fut.is_some() || s.running) && !s.queued => {
+                s.queued = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds a future; it first runs when the ready queue reaches it.
+    pub fn spawn(&self, fut: BoxFut) -> usize {
+        let slot = self.add(fut);
+        push_ready(self.id, slot);
+        slot
+    }
+
+    /// Adds a future without queueing it (the caller polls it at once with `poll_now`).
+    pub fn add(&self, fut: BoxFut) -> usize {
+        let mut slots = self.slots.borrow_mut();
+        let slot = slots.len();
+        let waker = Waker::from(Arc::new(WakeKey {
+            exec: self.id,
+            slot,
+        }));
+        slots.push(Slot {
+            fut: Some(fut),
+            waker,
+            queued: false,
+            running: false,
+            dropped: false,
+        });
+        slot
+    }
+
+    /// Polls a slot now (eager start of a JS async call).
+    pub fn poll_now(&self, slot: usize) {
+        self.poll_slot(slot);
+    }
+
+    fn poll_slot(&self, slot: usize) {
+        let taken = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.get_mut(slot) {
+                Some(s) if !s.running => {
+                    s.queued = false;
+                    s.fut.take().map(|f| {
+                        s.running = true;
+                        (f, s.waker.clone())
+                    })
+                }
+                _ => None,
+            }
+        };
+        let Some((mut fut, waker)) = taken else {
+            return;
+        };
+        let mut cx = Context::from_waker(&waker);
+        let done = fut.as_mut().poll(&mut cx).is_ready();
+        let keep = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.get_mut(slot) {
+                Some(s) => {
+                    s.running = false;
+                    !done && !s.dropped && self.alive.get()
+                }
+                None => false,
+            }
+        };
+        if keep {
+            if let Some(s) = self.slots.borrow_mut().get_mut(slot) {
+                s.fut = Some(fut);
+            }
+        } else {
+            drop(fut);
+        }
+    }
+
+    /// Drops a slot's future (cancellation). Its destructors (timers, semaphore tickets) run now.
+    pub fn cancel(&self, slot: usize) {
+        let fut = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.get_mut(slot) {
+                Some(s) => {
+                    if s.running {
+                        s.dropped = true;
+                    }
+                    s.fut.take()
+                }
+                None => None,
+            }
+        };
+        drop(fut);
+    }
+
+    /// Stops everything: no slot is polled again; every future is dropped.
+    pub fn shutdown(&self) {
+        self.alive.set(false);
+        CURRENT.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.as_ref().map(|e| e.id == self.id).unwrap_or(false) {
+                *c = None;
+            }
+        });
+        READY.with(|r| r.borrow_mut().retain(|(e, _)| *e != self.id));
+        let futs: Vec<BoxFut> = {
+            let mut slots = self.slots.borrow_mut();
+            slots.iter_mut().filter_map(|s| s.fut.take()).collect()
+        };
+        // Dropped outside the borrow: their destructors reach back into the program state.
+        drop(futs);
+        self.slots.borrow_mut().clear();
+    }
+}
