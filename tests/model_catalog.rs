@@ -341,7 +341,7 @@ fn js_format_matches_node() {
 
 #[test]
 fn python_format_matches_cpython() {
-    let values = vec![
+    let values = [
         Value::List((1..=3).map(Value::Int).collect()),
         Value::Record(vec![
             ("id".into(), Value::Int(1)),

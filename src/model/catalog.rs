@@ -321,10 +321,8 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                             }
                         }
                     }
-                    Step::Acquire(sem) | Step::Release(sem) => {
-                        if *sem >= s.semaphores.len() {
-                            return bad(format!("task {id} uses an unknown semaphore {sem}"));
-                        }
+                    Step::Acquire(sem) | Step::Release(sem) if *sem >= s.semaphores.len() => {
+                        return bad(format!("task {id} uses an unknown semaphore {sem}"));
                     }
                     Step::Timeout {
                         body, on_timeout, ..

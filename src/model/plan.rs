@@ -65,6 +65,7 @@ struct Frame<'a> {
     on_timeout: &'a [Step],
 }
 
+#[allow(clippy::enum_variant_names)] // named after the steps they wait in
 enum Wait<'a> {
     None,
     Sleep,
