@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::lanes::{lane_colour, use_seeing};
 use super::state::use_app;
 use super::words::say;
-use crate::model::codegen::Note;
+use crate::model::codegen::{highlight, Note, TokenKind};
 use crate::model::params::Lang;
 use crate::model::scenario::CodeLang;
 
@@ -61,6 +61,34 @@ pub fn note_text(lang: Lang, n: Note) -> &'static str {
             "Hilos: Python usa threads, JavaScript Web Workers, Rust hilos std — trabajo realmente en paralelo, a diferencia de las tareas async.",
         ]),
     }
+}
+
+/// The program text as plain text and coloured spans (the element's text stays the program).
+fn coloured(text: &str, lang: CodeLang) -> AnyView {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (kind, range) in highlight(text, lang) {
+        let (Some(before), Some(tok)) = (text.get(at..range.start), text.get(range.clone())) else {
+            continue;
+        };
+        if !before.is_empty() {
+            parts.push(before.to_string().into_any());
+        }
+        let class = match kind {
+            TokenKind::Keyword => "tk-kw",
+            TokenKind::String => "tk-str",
+            TokenKind::Number => "tk-num",
+            TokenKind::Comment => "tk-com",
+            TokenKind::Literal => "tk-lit",
+            TokenKind::Function => "tk-fn",
+        };
+        parts.push(view! { <span class=class>{tok.to_string()}</span> }.into_any());
+        at = range.end;
+    }
+    if let Some(rest) = text.get(at..) {
+        parts.push(rest.to_string().into_any());
+    }
+    parts.into_any()
 }
 
 /// Where the code is now: the line of the last shown event, and a tag per live task.
@@ -221,7 +249,7 @@ pub fn CodeView() -> impl IntoView {
                             </span>
                         }
                     }).collect_view()}
-                    <pre class="ap-pre"><code data-testid="code" data-lang=move || app.code.get().as_str()>{text}</code></pre>
+                    <pre class="ap-pre"><code data-testid="code" data-lang=move || app.code.get().as_str()>{move || coloured(&text(), app.code.get())}</code></pre>
                 </div>
             </div>
             <ul class="ap-code-notes">{notes}</ul>

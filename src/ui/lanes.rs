@@ -77,19 +77,29 @@ pub fn mode_of(app: &AppState, p: usize) -> Mode {
         .unwrap_or(Mode::Concurrent)
 }
 
-/// Lane colours: main slate, then amber, teal, violet, … all ≥ 3:1 on white and on the dark
-/// theme's panel (the design's amber was 3:1: darkened here).
-pub const LANE_COLOURS: [&str; 8] = [
-    "#52607a", "#b45309", "#0f766e", "#6d28d9", "#be185d", "#1d4ed8", "#4d7c0f", "#9a3412",
+/// Lane colours are theme tokens (`--color-lane-*` in style.css, each ≥ 3:1 on the surface in
+/// every theme): main has its own, the other tasks cycle through six.
+pub const LANE_COLOURS: [&str; 7] = [
+    "var(--color-lane-main)",
+    "var(--color-lane-1)",
+    "var(--color-lane-2)",
+    "var(--color-lane-3)",
+    "var(--color-lane-4)",
+    "var(--color-lane-5)",
+    "var(--color-lane-6)",
 ];
-
-pub fn lane_colour(task: TaskId) -> &'static str {
-    LANE_COLOURS[task % LANE_COLOURS.len()]
-}
 
 /// The index into `LANE_COLOURS` (SVG patterns are defined per colour).
 pub fn colour_index(task: TaskId) -> usize {
-    task % LANE_COLOURS.len()
+    if task == 0 {
+        0
+    } else {
+        (task - 1) % 6 + 1
+    }
+}
+
+pub fn lane_colour(task: TaskId) -> &'static str {
+    LANE_COLOURS[colour_index(task)]
 }
 
 fn prefers_reduced_motion() -> bool {

@@ -11,27 +11,27 @@ use crate::model::params::Lang;
 
 /// A small drawing of a bar in `state` (its own patterns: the legend stands alone).
 fn swatch(state: Option<BarState>) -> impl IntoView {
-    let c = "#52607a";
+    let c = "var(--color-lane-main)";
     let body = match state {
-        Some(BarState::Running) => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill=c /> }.into_any(),
+        Some(BarState::Running) => view! { <rect x=1 y=1 width=26 height=12 rx=2 style:fill=c /> }.into_any(),
         Some(BarState::Sleeping) => view! {
-            <rect x=1 y=1 width=26 height=12 rx=2 fill="url(#ap-lg-hatch)" stroke=c />
+            <rect x=1 y=1 width=26 height=12 rx=2 style:fill="url(#ap-lg-hatch)" style:stroke=c />
         }
         .into_any(),
-        Some(BarState::Awaiting) => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="#e6e9ef" stroke=c /> }.into_any(),
-        Some(BarState::Waiting) => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="none" stroke=c stroke-dasharray="2 3" /> }.into_any(),
-        Some(BarState::Blocked) => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="url(#ap-lg-xhatch)" stroke="#b91c1c" /> }.into_any(),
+        Some(BarState::Awaiting) => view! { <rect x=1 y=1 width=26 height=12 rx=2 style:fill="var(--color-surface-2)" style:stroke=c /> }.into_any(),
+        Some(BarState::Waiting) => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="none" style:stroke=c stroke-dasharray="2 3" /> }.into_any(),
+        Some(BarState::Blocked) => view! { <rect x=1 y=1 width=26 height=12 rx=2 style:fill="url(#ap-lg-xhatch)" style:stroke="var(--color-blocked)" /> }.into_any(),
         Some(BarState::Cancelled) => view! {
-            <rect x=7 y=1 width=14 height=12 rx=2 fill="#6b7280" />
-            <text x=14 y=11 text-anchor="middle" fill="#fff" font-size="11" font-weight="700">"×"</text>
+            <rect x=7 y=1 width=14 height=12 rx=2 style:fill="var(--color-cancelled)" />
+            <text x=14 y=11 text-anchor="middle" style:fill="var(--color-surface)" font-size="11" font-weight="700">"×"</text>
         }
         .into_any(),
         Some(BarState::Failed) => view! {
-            <rect x=7 y=1 width=14 height=12 rx=2 fill="#b91c1c" />
-            <text x=14 y=11 text-anchor="middle" fill="#fff" font-size="11" font-weight="700">"!"</text>
+            <rect x=7 y=1 width=14 height=12 rx=2 style:fill="var(--color-blocked)" />
+            <text x=14 y=11 text-anchor="middle" style:fill="var(--color-surface)" font-size="11" font-weight="700">"!"</text>
         }
         .into_any(),
-        None => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="none" stroke="#6b7280" stroke-dasharray="3 3" /> }.into_any(),
+        None => view! { <rect x=1 y=1 width=26 height=12 rx=2 fill="none" style:stroke="var(--color-ghost)" stroke-dasharray="3 3" /> }.into_any(),
     };
     view! { <svg class="ap-swatch" width=28 height=14 viewBox="0 0 28 14" aria-hidden="true">{body}</svg> }
 }
@@ -87,12 +87,12 @@ pub fn Legend() -> impl IntoView {
             <svg width=0 height=0 class="ap-defs" aria-hidden="true">
                 <defs>
                     <pattern id="ap-lg-hatch" width=6 height=6 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <rect width=6 height=6 fill="#fff" />
-                        <rect width=2.5 height=6 fill="#52607a" />
+                        <rect width=6 height=6 style:fill="var(--color-surface)" />
+                        <rect width=2.5 height=6 style:fill="var(--color-lane-main)" />
                     </pattern>
                     <pattern id="ap-lg-xhatch" width=6 height=6 patternUnits="userSpaceOnUse">
-                        <rect width=6 height=6 fill="#fde8e8" />
-                        <path d="M0 0 L6 6 M6 0 L0 6" stroke="#b91c1c" stroke-width=1.5 />
+                        <rect width=6 height=6 style:fill="var(--color-danger-soft)" />
+                        <path d="M0 0 L6 6 M6 0 L0 6" style:stroke="var(--color-blocked)" stroke-width=1.5 />
                     </pattern>
                 </defs>
             </svg>

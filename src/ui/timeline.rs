@@ -705,8 +705,8 @@ fn LaneRow(
                     width=b.w
                     height=lay.bar_h
                     rx=3
-                    fill=fill
-                    stroke=stroke
+                    style:fill=fill
+                    style:stroke=stroke
                     stroke-dasharray=dash
                     tabindex=move || focusable.get().then_some("0")
                     role=move || focusable.get().then_some("img")
@@ -746,7 +746,7 @@ fn LaneRow(
         .iter()
         .map(|(k, x)| match k {
             MarkerKind::Timeout => view! { <path class="ap-mark-timeout" d=format!("M{x} {} l5 5 l-5 5 l-5 -5 z", top - 5.0) /> }.into_any(),
-            _ => view! { <path class="ap-mark-print" d=format!("M{} {} h6 l-3 4 z", x - 3.0, top - 5.0) fill=colour /> }.into_any(),
+            _ => view! { <path class="ap-mark-print" d=format!("M{} {} h6 l-3 4 z", x - 3.0, top - 5.0) style:fill=colour /> }.into_any(),
         })
         .collect_view();
     view! {
@@ -756,7 +756,7 @@ fn LaneRow(
             on:mouseleave=move |_| app.hovered.set(None)
         >
             <rect class="ap-lane-hl" x=4 y=lane.y width=lay.w - 8.0 height=lay.lane_h rx=4 />
-            <circle cx=indent cy=mid r=4.5 fill=colour />
+            <circle cx=indent cy=mid r=4.5 style:fill=colour />
             <text class="ap-lane-name" x=indent + 10.0 y=mid + 4.5>{lane.name.clone()}</text>
             {lane.ghost.map(|(x, w)| view! { <rect class="ap-ghost" x=x y=top width=w height=lay.bar_h rx=3 /> })}
             {lane.not_started.then(|| view! { <text class="ap-not-started" x=lay.x0 + 6.0 y=mid + 4.5>{say(app.lang.get_untracked(), ["not started", "pas commencée", "sin empezar"])}</text> })}
@@ -778,13 +778,13 @@ fn bar_paint(
         BarState::Sleeping => (format!("url(#ap-hatch-{ci})"), colour.to_string(), None),
         BarState::Awaiting => (format!("url(#ap-tint-{ci})"), colour.to_string(), None),
         BarState::Waiting => (
-            "var(--ap-surface, #fff)".to_string(),
+            "var(--color-surface)".to_string(),
             colour.to_string(),
             Some("2 3"),
         ),
         BarState::Blocked => (
             "url(#ap-xhatch)".to_string(),
-            "var(--ap-danger, #b91c1c)".to_string(),
+            "var(--color-blocked)".to_string(),
             None,
         ),
         BarState::Cancelled | BarState::Failed => ("none".to_string(), "none".to_string(), None),
@@ -801,12 +801,12 @@ pub fn Patterns() -> impl IntoView {
         .map(|(i, c)| {
             view! {
                 <pattern id=format!("ap-hatch-{i}") width=7 height=7 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <rect width=7 height=7 fill="var(--ap-surface, #fff)" />
-                    <rect width=3 height=7 fill=*c />
+                    <rect width=7 height=7 style:fill="var(--color-surface)" />
+                    <rect width=3 height=7 style:fill=*c />
                 </pattern>
                 <pattern id=format!("ap-tint-{i}") width=8 height=8 patternUnits="userSpaceOnUse">
-                    <rect width=8 height=8 fill="var(--ap-surface, #fff)" />
-                    <rect width=8 height=8 fill=*c fill-opacity="0.16" />
+                    <rect width=8 height=8 style:fill="var(--color-surface)" />
+                    <rect width=8 height=8 style:fill=*c fill-opacity="0.16" />
                 </pattern>
             }
         })
@@ -815,8 +815,8 @@ pub fn Patterns() -> impl IntoView {
         <defs>
             {per_colour}
             <pattern id="ap-xhatch" width=8 height=8 patternUnits="userSpaceOnUse">
-                <rect width=8 height=8 fill="var(--ap-danger-bg, #fde8e8)" />
-                <path d="M0 0 L8 8 M8 0 L0 8" stroke="var(--ap-danger, #b91c1c)" stroke-width=2 />
+                <rect width=8 height=8 style:fill="var(--color-danger-soft)" />
+                <path d="M0 0 L8 8 M8 0 L0 8" style:stroke="var(--color-blocked)" stroke-width=2 />
             </pattern>
         </defs>
     }

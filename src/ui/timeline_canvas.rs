@@ -8,7 +8,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use super::lanes::{lane_colour, use_seeing};
+use super::lanes::{colour_index, use_seeing};
 use super::state::use_app;
 use super::timeline::{axis_end_ms, tip_text, Tip};
 use super::words::say;
@@ -57,6 +57,56 @@ where
             ro.disconnect();
         }
     });
+}
+
+/// The theme's colours, read from the CSS tokens (a canvas cannot use `var()`).
+struct Palette {
+    lanes: [String; 7],
+    text: String,
+    line: String,
+    surface: String,
+    surface2: String,
+    danger: String,
+    danger_soft: String,
+    cancelled: String,
+    ghost: String,
+    cursor: String,
+    accent_soft: String,
+}
+
+impl Palette {
+    fn read(el: &web_sys::Element) -> Self {
+        let style = window().get_computed_style(el).ok().flatten();
+        let get = |name: &str, fallback: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| fallback.to_string())
+        };
+        Palette {
+            lanes: [
+                get("--color-lane-main", "#4f5d75"),
+                get("--color-lane-1", "#a35200"),
+                get("--color-lane-2", "#0f7466"),
+                get("--color-lane-3", "#7a3fb0"),
+                get("--color-lane-4", "#b0305a"),
+                get("--color-lane-5", "#2d6cb0"),
+                get("--color-lane-6", "#5f6f00"),
+            ],
+            text: get("--color-text", "#1b2130"),
+            line: get("--color-line", "#d5dae4"),
+            surface: get("--color-surface", "#ffffff"),
+            surface2: get("--color-surface-2", "#eef1f7"),
+            danger: get("--color-blocked", "#b3261e"),
+            danger_soft: get("--color-danger-soft", "#fdecea"),
+            cancelled: get("--color-cancelled", "#6b7280"),
+            ghost: get("--color-ghost", "#6f7a8c"),
+            cursor: get("--color-cursor", "#2f47c8"),
+            accent_soft: get("--color-accent-soft", "#e8ecfc"),
+        }
+    }
 }
 
 /// Where program `p`'s header row starts (px from the top of the scrolled content).
@@ -121,13 +171,14 @@ pub fn TimelineCanvas(
             return;
         };
         let scale = Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0));
+        let pal = Palette::read(&el);
         s.ideal.with_untracked(|ideal| {
             s.sets.with_value(|sets| {
                 for (p, n) in counts.iter().enumerate() {
                     let top = program_top(&counts, p) - sc;
                     let now = c.get(p).copied().flatten();
                     if top + HEAD_H > AXIS_H && top < vh {
-                        ctx.set_fill_style_str("#1f2937");
+                        ctx.set_fill_style_str(&pal.text);
                         ctx.set_font("600 13px system-ui, sans-serif");
                         let _ =
                             ctx.fill_text(titles.get(p).copied().unwrap_or(""), 8.0, top + 16.0);
@@ -141,12 +192,12 @@ pub fn TimelineCanvas(
                         let hl = hovered.is_some_and(|h| {
                             h.program == p && Some(h.task) == measured.or(ghost).map(|l| l.task)
                         });
-                        draw_lane(&ctx, &scale, y, measured, ghost, now, hl);
+                        draw_lane(&ctx, &pal, &scale, y, measured, ghost, now, hl);
                     }
                 }
             })
         });
-        draw_axis(&ctx, &scale, end, w, vh, &c);
+        draw_axis(&ctx, &pal, &scale, end, w, vh, &c);
     });
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
@@ -278,8 +329,10 @@ fn prepare(el: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRend
     Some(ctx)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_lane(
     ctx: &CanvasRenderingContext2d,
+    pal: &Palette,
     scale: &Scale,
     y: f64,
     measured: Option<&Lane>,
@@ -290,14 +343,14 @@ fn draw_lane(
     let Some(lane) = measured.or(ghost) else {
         return;
     };
-    let colour = lane_colour(lane.task);
+    let colour = pal.lanes[colour_index(lane.task)].as_str();
     if hl {
-        ctx.set_fill_style_str("rgba(59,91,219,0.12)");
+        ctx.set_fill_style_str(&pal.accent_soft);
         ctx.fill_rect(0.0, y, scale.x0 + scale.width + 12.0, LANE_H);
     }
     ctx.set_fill_style_str(colour);
     ctx.fill_rect(6.0 + 6.0 * f64::from(lane.depth.min(3)), y + 4.0, 6.0, 6.0);
-    ctx.set_fill_style_str("#1f2937");
+    ctx.set_fill_style_str(&pal.text);
     ctx.set_font("11px system-ui, sans-serif");
     let _ = ctx.fill_text(
         &lane.name,
@@ -306,7 +359,7 @@ fn draw_lane(
     );
     let top = y + (LANE_H - BAR_H) / 2.0;
     if let Some((a, b)) = ghost.and_then(|g| g.first_t.zip(g.last_t)) {
-        ctx.set_stroke_style_str("#6b7280");
+        ctx.set_stroke_style_str(&pal.ghost);
         ctx.set_line_width(1.0);
         let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &3.0.into()));
         ctx.stroke_rect(
@@ -323,12 +376,13 @@ fn draw_lane(
     for b in l.bars.iter().cloned().chain(l.open_bars(now)) {
         let x = scale.x(b.start);
         let w = scale.w(b.start, b.end_at(now), 2.0);
-        paint_bar(ctx, b.state, colour, x, top, w);
+        paint_bar(ctx, pal, b.state, colour, x, top, w);
     }
 }
 
 fn paint_bar(
     ctx: &CanvasRenderingContext2d,
+    pal: &Palette,
     state: BarState,
     colour: &str,
     x: f64,
@@ -342,8 +396,12 @@ fn paint_bar(
         }
         BarState::Sleeping | BarState::Blocked => {
             let blocked = state == BarState::Blocked;
-            let c = if blocked { "#b91c1c" } else { colour };
-            ctx.set_fill_style_str(if blocked { "#fde8e8" } else { "#ffffff" });
+            let c = if blocked { pal.danger.as_str() } else { colour };
+            ctx.set_fill_style_str(if blocked {
+                &pal.danger_soft
+            } else {
+                &pal.surface
+            });
             ctx.fill_rect(x, y, w, BAR_H);
             ctx.save();
             ctx.begin_path();
@@ -368,7 +426,7 @@ fn paint_bar(
             ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
         }
         BarState::Awaiting => {
-            ctx.set_fill_style_str("#eef1f7");
+            ctx.set_fill_style_str(&pal.surface2);
             ctx.fill_rect(x, y, w, BAR_H);
             ctx.set_stroke_style_str(colour);
             ctx.set_line_width(1.0);
@@ -383,9 +441,9 @@ fn paint_bar(
         }
         BarState::Cancelled | BarState::Failed => {
             let failed = state == BarState::Failed;
-            ctx.set_fill_style_str(if failed { "#b91c1c" } else { "#6b7280" });
+            ctx.set_fill_style_str(if failed { &pal.danger } else { &pal.cancelled });
             ctx.fill_rect(x - 5.0, y, 10.0, BAR_H);
-            ctx.set_fill_style_str("#ffffff");
+            ctx.set_fill_style_str(&pal.surface);
             ctx.set_font("bold 9px system-ui, sans-serif");
             let _ = ctx.fill_text(if failed { "!" } else { "×" }, x - 2.5, y + 8.5);
         }
@@ -394,17 +452,18 @@ fn paint_bar(
 
 fn draw_axis(
     ctx: &CanvasRenderingContext2d,
+    pal: &Palette,
     scale: &Scale,
     end: f64,
     w: f64,
     h: f64,
     cursors: &[Option<f64>],
 ) {
-    ctx.set_fill_style_str("#ffffff");
+    ctx.set_fill_style_str(&pal.surface);
     ctx.fill_rect(0.0, 0.0, w, AXIS_H);
-    ctx.set_fill_style_str("#374151");
+    ctx.set_fill_style_str(&pal.text);
     ctx.set_font("11px system-ui, sans-serif");
-    ctx.set_stroke_style_str("#d1d5db");
+    ctx.set_stroke_style_str(&pal.line);
     ctx.set_line_width(1.0);
     for t in bars::ticks(end, 8) {
         let x = scale.x(t.ms);
@@ -416,7 +475,7 @@ fn draw_axis(
     }
     if let Some(t) = cursors.iter().flatten().copied().reduce(f64::max) {
         let x = scale.x(t);
-        ctx.set_stroke_style_str("#3b5bdb");
+        ctx.set_stroke_style_str(&pal.cursor);
         ctx.set_line_width(2.0);
         ctx.begin_path();
         ctx.move_to(x, AXIS_H - 4.0);
