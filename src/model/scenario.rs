@@ -34,6 +34,24 @@
 //! Ties: waits ending at the same ideal instant resume in the order their timers started. What
 //! they make ready (a released permit, an ended task someone awaits) runs after all of them
 //! (`Loop::Asyncio`) or right after each one (`Loop::Browser`). `CodeLang::loop_kind` picks it.
+//!
+//! Refinements where the table is silent (the planner implements them; see `plan.rs`):
+//! - What a step makes ready joins the back of the ready queue; the continuation of an in-place
+//!   `Await` and an eager `CallNoAwait` callee run at once (front). A `spawn`ed task first runs
+//!   after the tasks already ready.
+//! - `Spawn`/`Gather`/`Combine`/`WaitFor` of a task that already started (or ended) emit no
+//!   `spawn` and only wait for it. A sequential `gather` is therefore `Await(c)` of each child
+//!   in place, then `Gather(cs)`, which only collects the results in argument order.
+//! - `Sleep(0)` is a zero-delay timer (`setTimeout(0)`): it resumes after timers already due.
+//! - `Block`/`Cpu` on the main thread: the task goes on at `t + ms`, timers due meanwhile fire
+//!   after it in start order. On a worker thread they run in parallel with everything else.
+//! - `micro`/`macro` callbacks print on the scheduling task when their queue runs, even after
+//!   that task has ended.
+//! - A task cancelled before it started gets `cancel` only (its `on_cancel` never runs); a task
+//!   awaiting a cancelled task is cancelled too; a failed or cancelled task gives back the
+//!   permits it holds (`release` before `fail`, after `cancel` and its cleanup prints).
+//! - `Combine` results: `{status: 'fulfilled', value}` or `{status: 'rejected', reason}` (the
+//!   error text) as a `Value::Record`; `allSettled` gives the list of them.
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
