@@ -50,7 +50,9 @@ pub struct Seeing {
     /// The program the code view (and its highlight) follows.
     pub code_program: RwSignal<Option<usize>>,
     /// Which run / program set the stores were built for.
-    built_for: StoredValue<(u64, usize), LocalStorage>,
+    built_for: StoredValue<(u64, u64), LocalStorage>,
+    /// Bumped whenever the loaded programs' tasks change.
+    tasks_gen: Memo<u64>,
 }
 
 pub fn use_seeing() -> Seeing {
@@ -143,6 +145,10 @@ pub fn provide(app: AppState) -> Seeing {
                 .collect::<Vec<_>>()
         })
     });
+    let tasks_gen = Memo::new(move |prev: Option<&u64>| {
+        tasks.track();
+        prev.map_or(0, |p| p + 1)
+    });
     let seeing = Seeing {
         sets: StoredValue::new_local(Vec::new()),
         printed: StoredValue::new_local(Vec::new()),
@@ -153,7 +159,8 @@ pub fn provide(app: AppState) -> Seeing {
         code,
         reduced_motion: RwSignal::new(prefers_reduced_motion()),
         code_program: RwSignal::new(None),
-        built_for: StoredValue::new_local((u64::MAX, 0)),
+        built_for: StoredValue::new_local((u64::MAX, u64::MAX)),
+        tasks_gen,
     };
     provide_context(seeing);
     // Once per change of what the player shows (at most once a frame): apply only new events.
@@ -165,14 +172,13 @@ pub fn provide(app: AppState) -> Seeing {
         });
         let run = app.run_id.get();
         app.live_version.track();
-        tasks.track();
-        untrack(|| sync(app, seeing, run, &shown));
+        let gen = tasks_gen.get();
+        untrack(|| sync(app, seeing, (run, gen), &shown));
     });
     seeing
 }
 
-fn sync(app: AppState, s: Seeing, run: u64, shown: &[usize]) {
-    let key = (run, s.tasks.with_untracked(|t| t.len()));
+fn sync(app: AppState, s: Seeing, key: (u64, u64), shown: &[usize]) {
     let fresh = s.built_for.get_value() != key;
     let mut changed = false;
     app.live.with_untracked(|live| {

@@ -11,16 +11,6 @@ use wasm_bindgen::JsCast;
 use super::state::{now_ms, AppState, RunState};
 use crate::model::player::{Action, RunState as ViewState, SPEEDS};
 
-fn map(s: ViewState) -> RunState {
-    match s {
-        ViewState::Idle => RunState::Idle,
-        ViewState::Running => RunState::Running,
-        ViewState::Paused => RunState::Paused,
-        ViewState::Finished => RunState::Finished,
-        ViewState::Cancelled => RunState::Cancelled,
-    }
-}
-
 /// Applies `action` and mirrors the view into `run_state` and `view_t`.
 pub fn dispatch(app: AppState, action: Action) {
     app.player.update(|p| p.reduce(action));
@@ -193,7 +183,7 @@ fn run_speed(speed: f64) -> f64 {
 
 /// Mirrors the view state into `run_state` and `view_t` (written only when they differ).
 fn dispatch_mirror(app: AppState) {
-    let (state, at) = app.player.with_untracked(|p| (map(p.state), p.view_at));
+    let (state, at) = app.player.with_untracked(|p| (p.state, p.view_at));
     if app.run_state.get_untracked() != state {
         app.run_state.set(state);
     }
