@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use async_playground::model::catalog::{build, sequentialize};
 use async_playground::model::plan::plan;
 use async_playground::model::scenario::{
-    CodeLang, Combinator, Params, Scenario, Step, TaskDef, Text,
+    CodeLang, Combinator, Params, Piece, Scenario, Step, TaskDef, Text,
 };
 use async_playground::model::trace::{EventKind, Mode, Queue, Trace};
 use async_playground::model::value::Value;
@@ -246,5 +246,113 @@ fn random_program(e: &[u32]) -> Scenario {
         params: Params::new(),
         tasks,
         semaphores: vec![limit],
+    }
+}
+
+/// Any program at all, valid or not: `plan` refuses it in words or plans it; it never panics.
+fn arbitrary_step(e: &mut dyn FnMut(u32) -> u32, depth: u32, lo: usize, hi: usize) -> Step {
+    let n = e(20);
+    // Mostly forward references (valid, acyclic), sometimes anything.
+    let pick = |e: &mut dyn FnMut(u32) -> u32| {
+        if e(10) == 0 || lo >= hi {
+            e(8) as usize
+        } else {
+            lo + e((hi - lo) as u32) as usize
+        }
+    };
+    let id = pick(e);
+    match n {
+        0 => Step::Print(Text(vec![Piece::Lit("x".into()), Piece::Result])),
+        1 => Step::Sleep(u64::from(e(5)) * 100),
+        2 => Step::Block(u64::from(e(3)) * 100),
+        3 => Step::Cpu {
+            work: 1,
+            estimate_ms: u64::from(e(3)) * 100,
+        },
+        4 => Step::Spawn(id),
+        5 => Step::Await(id),
+        6 => Step::Gather(vec![id, pick(e)]),
+        7 => Step::Combine {
+            how: Combinator::Any,
+            tasks: vec![id, pick(e)],
+        },
+        8 if depth < 3 => Step::Timeout {
+            ms: u64::from(e(5)) * 100,
+            body: (0..e(3))
+                .map(|_| arbitrary_step(e, depth + 1, lo, hi))
+                .collect(),
+            on_timeout: (0..e(2))
+                .map(|_| arbitrary_step(e, depth + 1, lo, hi))
+                .collect(),
+        },
+        9 => Step::WaitFor {
+            tasks: vec![id],
+            ms: u64::from(e(5)) * 100,
+        },
+        10 => Step::Acquire(usize::from(e(10) == 0)),
+        11 => Step::Release(usize::from(e(10) == 0)),
+        12 => Step::Fail("boom".into()),
+        13 => Step::Return(Value::Int(1)),
+        14 => Step::CallNoAwait(id),
+        15 => Step::Schedule {
+            queue: Queue::Micro,
+            text: "m".into(),
+        },
+        16 => Step::Schedule {
+            queue: Queue::Macro,
+            text: "M".into(),
+        },
+        _ => Step::Sleep(0),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_programs_never_panic(entropy in proptest::collection::vec(any::<u32>(), 96)) {
+        let mut k = 0usize;
+        let mut e = |m: u32| -> u32 {
+            let v = entropy[k % entropy.len()].rotate_left((k / entropy.len()) as u32 * 5);
+            k += 1;
+            v % m.max(1)
+        };
+        let n = 1 + e(6) as usize;
+        let mut tasks = Vec::new();
+        for i in 0..n {
+            let body: Vec<Step> = (0..e(6)).map(|_| arbitrary_step(&mut e, 0, i + 1, n)).collect();
+            let mut t = TaskDef::new(format!("t{i}"), if i == 0 { None } else { Some(e(i as u32) as usize) }, body);
+            if e(3) == 0 {
+                t.thread = Some("worker-1".into());
+            }
+            t.on_cancel = vec![Step::Print(Text::lit("c"))];
+            tasks.push(t);
+        }
+        let s = Scenario {
+            id: "custom".into(),
+            mode: Mode::Concurrent,
+            params: Params::new(),
+            tasks,
+            semaphores: vec![e(3).max(u32::from(e(4) != 0))],
+        };
+        for lang in CodeLang::ALL {
+            if let Ok(t) = plan(&s, lang) {
+                prop_assert!(t.events.windows(2).all(|w| w[0].t <= w[1].t));
+                let last_main = t.events.iter().filter(|x| x.task == 0).map(|x| x.t).fold(0.0, f64::max);
+                prop_assert_eq!(t.total_ms, last_main);
+                // Deadlocks are possible here (a permit never given back), but no task starts
+                // or ends twice.
+                for info in &t.tasks {
+                    let count = |f: fn(&EventKind) -> bool| {
+                        t.events.iter().filter(|x| x.task == info.id && f(&x.kind)).count()
+                    };
+                    prop_assert!(count(|k| matches!(k, EventKind::Start)) <= 1);
+                    let ends = count(|k| {
+                        matches!(k, EventKind::End { .. } | EventKind::Fail { .. } | EventKind::Cancel)
+                    });
+                    prop_assert!(ends <= 1, "{} ends {} times", info.name, ends);
+                }
+            }
+        }
     }
 }

@@ -730,7 +730,9 @@ pub fn count_primes_below(n: u64) -> u64 {
 }
 
 fn cpu_bound(seq: bool) -> Vec<TaskDef> {
-    let primes = Value::Int(count_primes_below(CPU_WORK) as i64);
+    // Computed once: the UI rebuilds scenarios on every change.
+    static PRIMES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let primes = Value::Int(*PRIMES.get_or_init(|| count_primes_below(CPU_WORK)) as i64);
     let body = if seq {
         vec![
             Step::Await(1),

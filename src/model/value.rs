@@ -239,7 +239,8 @@ fn below_break(output: &[String], start: usize) -> bool {
         return false;
     }
     for o in output {
-        total += width(o);
+        // Node counts UTF-16 code units here (`String.length`).
+        total += o.encode_utf16().count();
         if total > NODE_BREAK {
             return false;
         }
