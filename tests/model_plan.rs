@@ -468,7 +468,10 @@ fn event_loop_order() {
                 "macrotask: setTimeout 0"
             ]
         );
-        assert_eq!(t.events.last().unwrap().kind.name(), "end");
+        // The browser runs the zero timer main waits on after the setTimeout callback; asyncio's
+        // `sleep(0)` only yields, so main ends first and the timer callback prints after it.
+        let last = t.events.last().unwrap().kind.name();
+        assert_eq!(last, if lang == CodeLang::Js { "end" } else { "print" });
     }
 }
 
@@ -608,17 +611,12 @@ fn assert_lifecycles(t: &Trace) {
         assert_eq!(ends.len(), 1, "{} {}: {:?}", t.scenario, info.name, evs);
         let after = &evs[ends[0] + 1..];
         let cancelled = matches!(evs[ends[0]], EventKind::Cancel);
-        assert!(
-            after.is_empty()
-                || cancelled
-                    && after
-                        .iter()
-                        .all(|k| matches!(k, EventKind::Print { .. } | EventKind::Release)),
-            "{} {}: {:?}",
-            t.scenario,
-            info.name,
-            evs
-        );
+        // After the end: a cancelled task's cleanup, or callbacks it scheduled.
+        let cleanup_only = after.iter().all(|k| {
+            cancelled && matches!(k, EventKind::Print { .. } | EventKind::Release)
+                || matches!(k, EventKind::Print { queue: Some(q), .. } if *q != Queue::Sync)
+        });
+        assert!(cleanup_only, "{} {}: {:?}", t.scenario, info.name, evs);
     }
     assert!(t.events.windows(2).all(|w| w[0].t <= w[1].t));
     let last_main = t

@@ -9,8 +9,10 @@
 //! - What a step makes ready goes to the back of the queue, except the continuation of an
 //!   in-place `Await` (same coroutine: it resumes at once, front of the queue) and an eager JS
 //!   `CallNoAwait` (the callee runs at once, then the caller).
-//! - `Sleep(0)` is a zero-delay timer (like `setTimeout(0)`): it resumes after the timers already
-//!   due at that instant. `Schedule{Macro}` is such a timer too.
+//! - `Sleep(0)` in the browser loop is a zero-delay timer (`setTimeout(0)`): it resumes after the
+//!   timers already due at that instant, like `Schedule{Macro}`. In the asyncio loop it only
+//!   yields (`asyncio.sleep(0)`: back of the ready queue), and `Timeout{ms: 0}` queues its
+//!   deadline at once (`call_soon`), before what the body spawns.
 //! - `Block`/`Cpu` on a thread move that thread's clock: the task goes on at `t + ms`; timers of
 //!   that thread that fell due meanwhile fire after it, in order. Worker threads have their own
 //!   clocks (they run in parallel).
@@ -516,14 +518,17 @@ impl<'a> Sim<'a> {
                 let due = self.at(tid).saturating_add(*ms);
                 self.tasks[tid].wait = Wait::Sleep;
                 let gen = self.bump(tid);
-                self.add_timer(
-                    due,
-                    Item {
-                        task: tid,
-                        gen,
-                        kind: Kind::Wake,
-                    },
-                );
+                let item = Item {
+                    task: tid,
+                    gen,
+                    kind: Kind::Wake,
+                };
+                if *ms == 0 && self.lang.loop_kind() == Loop::Asyncio {
+                    // `asyncio.sleep(0)` only yields: back of the ready queue, no timer.
+                    self.ready.push_back(item);
+                } else {
+                    self.add_timer(due, item);
+                }
                 false
             }
             Step::Block(ms)
@@ -602,14 +607,19 @@ impl<'a> Sim<'a> {
                 let due = self.at(tid).saturating_add(*ms);
                 // The timer id is only known once added; the item carries it for checking.
                 let id = self.seq;
-                self.add_timer(
-                    due,
-                    Item {
-                        task: tid,
-                        gen: 0,
-                        kind: Kind::Deadline { depth, id },
-                    },
-                );
+                let item = Item {
+                    task: tid,
+                    gen: 0,
+                    kind: Kind::Deadline { depth, id },
+                };
+                if *ms == 0 && self.lang.loop_kind() == Loop::Asyncio {
+                    // `asyncio.timeout(0)`: a deadline already reached is `call_soon`, so it
+                    // comes before the tasks the body spawns.
+                    self.seq += 1;
+                    self.ready.push_back(item);
+                } else {
+                    self.add_timer(due, item);
+                }
                 self.tasks[tid].frames.push(Frame {
                     steps: body,
                     idx: 0,

@@ -42,7 +42,9 @@
 //! - `Spawn`/`Gather`/`Combine`/`WaitFor` of a task that already started (or ended) emit no
 //!   `spawn` and only wait for it. A sequential `gather` is therefore `Await(c)` of each child
 //!   in place, then `Gather(cs)`, which only collects the results in argument order.
-//! - `Sleep(0)` is a zero-delay timer (`setTimeout(0)`): it resumes after timers already due.
+//! - `Sleep(0)`: browser loop, a zero-delay timer (`setTimeout(0)`), resuming after timers already
+//!   due; asyncio loop, a plain yield (back of the ready queue). `Timeout{ms: 0}` under asyncio
+//!   queues its deadline at once (`call_soon`), before the tasks its body spawns.
 //! - `Block`/`Cpu` on the main thread: the task goes on at `t + ms`, timers due meanwhile fire
 //!   after it in start order. On a worker thread they run in parallel with everything else.
 //! - `micro`/`macro` callbacks print on the scheduling task when their queue runs, even after
