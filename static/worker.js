@@ -6,22 +6,17 @@
 // Messages out: {type: 'ready'} | {type: 'ev', task, kind, t, text?, ms?} | {type: 'done', task, t, ideal}.
 'use strict';
 
-// Same work unit as src/runtime/work.rs: primality by trial division from one million.
-const FIRST = 1000000;
-
-function isPrime(k) {
-  if (k < 2) return false;
-  if (k % 2 === 0) return k === 2;
-  for (let d = 3; d * d <= k; d += 2) {
-    if (k % d === 0) return false;
-  }
-  return true;
-}
-
-function countPrimes(from, n) {
+// The same computation as the catalog's `count_primes_below` (a sieve): the primes below n.
+function countPrimesBelow(n) {
+  n = Math.min(Math.max(0, Math.floor(n)), 50000000);
+  if (n < 3) return 0;
+  const composite = new Uint8Array(n);
   let count = 0;
-  for (let k = from; k < from + n; k++) {
-    if (isPrime(k)) count++;
+  for (let i = 2; i < n; i++) {
+    if (!composite[i]) {
+      count++;
+      for (let j = i * i; j < n; j += i) composite[j] = 1;
+    }
   }
   return count;
 }
@@ -62,7 +57,7 @@ async function run(job) {
       post(task, 'unblock');
     } else if (s.op === 'cpu') {
       post(task, 'block', { ms: s.ms });
-      countPrimes(FIRST, s.n);
+      for (let r = 0; r < s.reps; r++) countPrimesBelow(s.work);
       ideal = Math.max(ideal + s.ms, Math.floor((abs() - base) * speed));
       post(task, 'unblock');
     }

@@ -339,3 +339,237 @@ fn per_thread(tr: &Trace, th: &str) -> Vec<(usize, &'static str)> {
         .map(|e| (e.task, e.kind.name()))
         .collect()
 }
+
+fn job(name: &str, ms: u64, result: Value) -> TaskDef {
+    let mut t = task(
+        name,
+        vec![
+            print(&format!("{name}: start")),
+            Step::Sleep(ms),
+            print(&format!("{name}: done")),
+            Step::Return(result),
+        ],
+    );
+    t.on_cancel = vec![print(&format!("{name}: cancelled"))];
+    t
+}
+
+fn main_task(body: Vec<Step>) -> TaskDef {
+    TaskDef::new("main", None, body)
+}
+
+/// Small programs covering every step kind, written from the IR (the catalog has its own).
+fn hand_built() -> Vec<Scenario> {
+    let c = Mode::Concurrent;
+    let s = Mode::Sequential;
+    let timeout = |body: Vec<Step>, ms: u64| Step::Timeout {
+        ms,
+        body,
+        on_timeout: vec![print("timed out")],
+    };
+    let mut failing = task(
+        "B",
+        vec![
+            print("B: start"),
+            Step::Sleep(125),
+            Step::Fail("B broke".into()),
+        ],
+    );
+    failing.on_cancel = vec![print("B: cancelled")];
+    let combinators = |how| {
+        scenario(
+            "combine",
+            c,
+            vec![
+                main_task(vec![
+                    Step::Combine {
+                        how,
+                        tasks: vec![1, 2, 3],
+                    },
+                    Step::Print(Text(vec![async_playground::model::scenario::Piece::Result])),
+                ]),
+                job("A", 250, Value::str("A")),
+                failing.clone(),
+                job("C", 375, Value::str("C")),
+            ],
+            vec![],
+        )
+    };
+    vec![
+        scenario(
+            "timeout",
+            c,
+            vec![
+                main_task(vec![timeout(vec![Step::Await(1)], 500), print("after")]),
+                job("request", 2500, Value::Null),
+            ],
+            vec![],
+        ),
+        scenario(
+            "weather",
+            c,
+            vec![
+                main_task(vec![timeout(vec![Step::Gather(vec![1, 2, 3])], 750)]),
+                job("A", 250, Value::str("A")),
+                job("B", 1250, Value::str("B")),
+                job("C", 125, Value::str("C")),
+            ],
+            vec![],
+        ),
+        scenario(
+            "weather",
+            s,
+            vec![
+                main_task(vec![timeout(
+                    vec![Step::Await(1), Step::Await(2), Step::Await(3)],
+                    750,
+                )]),
+                job("A", 250, Value::str("A")),
+                job("B", 1250, Value::str("B")),
+                job("C", 125, Value::str("C")),
+            ],
+            vec![],
+        ),
+        scenario(
+            "weather-partial",
+            c,
+            vec![
+                main_task(vec![
+                    Step::WaitFor {
+                        tasks: vec![1, 2, 3],
+                        ms: 750,
+                    },
+                    Step::Print(Text(vec![async_playground::model::scenario::Piece::Result])),
+                ]),
+                job("A", 250, Value::str("A")),
+                job("B", 1250, Value::str("B")),
+                job("C", 125, Value::str("C")),
+            ],
+            vec![],
+        ),
+        scenario(
+            "background-task",
+            c,
+            vec![
+                main_task(vec![
+                    Step::Spawn(1),
+                    print("main: working"),
+                    Step::Sleep(250),
+                    print("main: waiting for bg"),
+                    Step::Await(1),
+                    Step::Print(Text(vec![async_playground::model::scenario::Piece::Result])),
+                ]),
+                job("bg", 500, Value::str("OK")),
+            ],
+            vec![],
+        ),
+        scenario(
+            "unequal-gather",
+            c,
+            vec![
+                main_task(vec![Step::Gather(vec![1, 2, 3])]),
+                job("task 1", 500, Value::Int(1)),
+                job("task 2", 250, Value::Int(2)),
+                job("task 3", 750, Value::Int(3)),
+            ],
+            vec![],
+        ),
+        scenario(
+            "blocking-mistake",
+            s,
+            vec![
+                main_task(vec![Step::Gather(vec![1, 2, 3])]),
+                task("t1", vec![print("t1"), Step::Block(150)]),
+                task("t2", vec![print("t2"), Step::Block(150)]),
+                task("t3", vec![print("t3"), Step::Block(150)]),
+            ],
+            vec![],
+        ),
+        scenario(
+            "block-delays-timers",
+            c,
+            vec![
+                main_task(vec![
+                    Step::Spawn(1),
+                    Step::Spawn(2),
+                    Step::Sleep(100),
+                    Step::Block(300),
+                    Step::Await(1),
+                    Step::Await(2),
+                ]),
+                job("short", 150, Value::Int(1)),
+                job("shorter", 120, Value::Int(2)),
+            ],
+            vec![],
+        ),
+        scenario(
+            "never-awaited",
+            c,
+            vec![
+                main_task(vec![
+                    Step::CallNoAwait(1),
+                    print("main goes on"),
+                    Step::Await(2),
+                ]),
+                job("greet", 100, Value::Null),
+                job("greet", 100, Value::Null),
+            ],
+            vec![],
+        ),
+        scenario(
+            "fail-releases",
+            c,
+            vec![
+                main_task(vec![Step::Gather(vec![1, 2])]),
+                task(
+                    "a",
+                    vec![
+                        Step::Acquire(0),
+                        Step::Sleep(100),
+                        Step::Fail("boom".into()),
+                    ],
+                ),
+                task(
+                    "b",
+                    vec![Step::Acquire(0), Step::Sleep(100), Step::Release(0)],
+                ),
+            ],
+            vec![1],
+        ),
+        combinators(async_playground::model::scenario::Combinator::All),
+        combinators(async_playground::model::scenario::Combinator::Race),
+        combinators(async_playground::model::scenario::Combinator::AllSettled),
+        combinators(async_playground::model::scenario::Combinator::Any),
+        crawler(c, 7, 3, 125),
+        crawler(s, 3, 3, 125),
+        breakfast(c),
+        breakfast(s),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn hand_built_programs_match_the_planner() {
+    for sc in hand_built() {
+        for lang in [CodeLang::Python, CodeLang::Js, CodeLang::Rust] {
+            let ideal = plan::plan(&sc, lang).expect("plan");
+            let o = run(vec![sc.clone()], cfg(lang, 1.0)).await;
+            let tr = &o.traces[0];
+            assert_eq!(order(tr), order(&ideal), "{} {:?} {lang:?}", sc.id, sc.mode);
+            assert_eq!(tr.prints(), ideal.prints(), "{} {lang:?}", sc.id);
+            let values = |t: &Trace| -> Vec<EventKind> {
+                t.events
+                    .iter()
+                    .filter(|e| {
+                        matches!(
+                            e.kind,
+                            EventKind::End { .. } | EventKind::Fail { .. } | EventKind::Warn { .. }
+                        )
+                    })
+                    .map(|e| e.kind.clone())
+                    .collect()
+            };
+            assert_eq!(values(tr), values(&ideal), "{} {lang:?}", sc.id);
+            assert_times(tr, &ideal);
+        }
+    }
+}

@@ -1,38 +1,41 @@
 //! Holding the main thread: `Block` is a real busy-wait (the page freezes: that is the lesson),
-//! `Cpu` is real computation sized on this device.
-use std::cell::Cell;
+//! `Cpu` is real computation sized on this device (`work.rs`).
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::model::catalog::count_primes_below;
 use crate::model::scenario::TaskId;
 use crate::model::trace::EventKind;
 
 use super::clock;
 use super::prog::Prog;
-use super::work::{count_primes, numbers_for, FIRST};
+use super::work::reps_for;
 
 thread_local! {
-    static RATE: Cell<f64> = const { Cell::new(0.0) };
+    /// Real ms of one `count_primes_below(work)` here, per `work` (measured once per page).
+    static ONE_MS: RefCell<HashMap<u64, f64>> = RefCell::new(HashMap::new());
 }
 
-/// Numbers per real ms this device tests on the main thread; measured once (about 20 ms).
-pub fn rate() -> f64 {
-    let known = RATE.with(|r| r.get());
-    if known > 0.0 {
-        return known;
+/// Times one computation of `work` (best of three, so a first-run warm-up does not count).
+pub fn calibrate(work: u64) -> f64 {
+    if let Some(ms) = ONE_MS.with(|m| m.borrow().get(&work).copied()) {
+        return ms;
     }
-    let start = clock::now();
-    let mut n = 0u64;
-    let chunk = 500;
-    let mut sink = 0;
-    while clock::now() - start < 20.0 {
-        sink += count_primes(FIRST + n, chunk);
-        n += chunk;
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let start = clock::now();
+        std::hint::black_box(count_primes_below(std::hint::black_box(work)));
+        best = best.min(clock::now() - start);
     }
-    let elapsed = (clock::now() - start).max(1.0);
-    // `sink` keeps the work from being optimised away.
-    let rate = (n as f64 + (sink % 2) as f64 * 0.0) / elapsed;
-    RATE.with(|r| r.set(rate));
-    rate
+    ONE_MS.with(|m| m.borrow_mut().insert(work, best));
+    best
+}
+
+/// Repetitions of `work` making one piece of `estimate_ms` scenario ms at this run's speed.
+pub fn reps(p: &Prog, work: u64, estimate_ms: u64) -> u64 {
+    let speed = p.clock.get().speed;
+    reps_for(calibrate(work), estimate_ms as f64 / speed)
 }
 
 /// `Block(ms)`: busy-waits until the ideal end (anchored on the run's clock, so no drift).
@@ -45,23 +48,15 @@ pub fn block(p: &Rc<Prog>, t: TaskId, ms: u64) {
     p.emit(t, EventKind::Unblock);
 }
 
-/// `Cpu`: real computation sized to take about `estimate_ms` of scenario time here (`work`
-/// numbers when no estimate is given). The run's ideal clock then follows what it really took.
+/// `Cpu`: the real computation, repeated to last about `estimate_ms`. The program's ideal clock
+/// then follows what it really took, so later waits keep their real length.
 pub fn cpu(p: &Rc<Prog>, t: TaskId, work: u64, estimate_ms: u64) {
     p.emit(t, EventKind::Block { ms: estimate_ms });
-    let n = piece_size(p, work, estimate_ms);
-    std::hint::black_box(count_primes(FIRST, n));
+    for _ in 0..reps(p, work, estimate_ms) {
+        std::hint::black_box(count_primes_below(std::hint::black_box(work)));
+    }
     let measured = p.clock.get().t().max(0.0) as u64;
     let ideal = p.ideal_now.get().saturating_add(estimate_ms);
     p.ideal_now.set(ideal.max(measured));
     p.emit(t, EventKind::Unblock);
-}
-
-/// Numbers for one piece: the same amount on the main thread and in workers.
-pub fn piece_size(p: &Prog, work: u64, estimate_ms: u64) -> u64 {
-    if estimate_ms == 0 {
-        return work;
-    }
-    let speed = p.clock.get().speed;
-    numbers_for(rate(), estimate_ms as f64 / speed)
 }

@@ -203,6 +203,11 @@ impl Executor {
         }
     }
 
+    /// True while some slot of this executor waits in the ready queue.
+    pub fn has_ready(&self) -> bool {
+        READY.with(|r| r.borrow().iter().any(|(e, _)| *e == self.id))
+    }
+
     /// Drops a slot's future (cancellation). Its destructors (timers, semaphore tickets) run now.
     pub fn cancel(&self, slot: usize) {
         let fut = {

@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 use futures::future::{select, Either, LocalBoxFuture};
 use futures::FutureExt;
 
-use crate::model::scenario::{CodeLang, Piece, Step, TaskId, Text};
+use crate::model::scenario::{Piece, Step, TaskId, Text};
 use crate::model::trace::EventKind;
 use crate::model::value::Value;
 
@@ -346,15 +346,6 @@ async fn wait_for(p: &Rc<Prog>, t: TaskId, cs: &[TaskId], ms: u64) {
     p.set_result(t, Some(Value::List(kept)));
 }
 
-/// The warning a lazy language gives for a call never awaited.
-pub fn never_awaited_warning(lang: CodeLang, name: &str) -> String {
-    match lang {
-        CodeLang::Python => format!("RuntimeWarning: coroutine '{name}' was never awaited"),
-        CodeLang::Rust => "warning: unused implementer of `Future` that must be used".to_string(),
-        CodeLang::Js => String::new(),
-    }
-}
-
 fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
     let name =
         p.sc.tasks
@@ -365,7 +356,7 @@ fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
         p.emit(
             t,
             EventKind::Warn {
-                text: never_awaited_warning(p.lang, &name),
+                text: crate::model::plan::never_awaited_warning(&name, p.lang),
             },
         );
         return;

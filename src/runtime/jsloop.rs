@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::model::plan::{fulfilled, rejected};
 use crate::model::scenario::{Combinator, TaskId};
 use crate::model::trace::{EventKind, Queue};
 use crate::model::value::Value;
@@ -47,6 +48,7 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
             );
             p.pending_js.set(p.pending_js.get().saturating_sub(1));
             p.check_done();
+            p.poke_idle();
         }
     })
     .unchecked_into::<js_sys::Function>();
@@ -79,20 +81,6 @@ fn settle_child(p: &Rc<Prog>, c: TaskId, index: usize) -> js_sys::Promise {
         );
     }
     promise
-}
-
-fn fulfilled(v: Value) -> Value {
-    Value::Record(vec![
-        ("status".to_string(), Value::str("fulfilled")),
-        ("value".to_string(), v),
-    ])
-}
-
-fn rejected(reason: String) -> Value {
-    Value::Record(vec![
-        ("status".to_string(), Value::str("rejected")),
-        ("reason".to_string(), Value::Str(reason)),
-    ])
 }
 
 fn index_of(v: &JsValue) -> Option<usize> {
@@ -171,7 +159,7 @@ pub async fn combine(
                         } else {
                             let i = js_sys::Reflect::get(&o, &"reason".into()).ok();
                             rejected(
-                                i.as_ref()
+                                &i.as_ref()
                                     .and_then(index_of)
                                     .map(error_of)
                                     .unwrap_or_default(),
@@ -184,8 +172,8 @@ pub async fn combine(
         (Combinator::Race | Combinator::Any, Ok(v)) => {
             fulfilled(index_of(&v).map(value_of).unwrap_or(Value::Null))
         }
-        (Combinator::Any, Err(_)) => rejected("All promises were rejected".into()),
-        (_, Err(v)) => rejected(index_of(&v).map(error_of).unwrap_or_default()),
+        (Combinator::Any, Err(_)) => rejected("All promises were rejected"),
+        (_, Err(v)) => rejected(&index_of(&v).map(error_of).unwrap_or_default()),
     };
     p.set_result(t, Some(outcome));
     Ok(())

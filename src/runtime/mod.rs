@@ -144,12 +144,13 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
                 return run.unsupported(why);
             }
         }
-        let has_cpu =
-            p.sc.tasks
-                .iter()
-                .any(|d| d.body.iter().any(|s| matches!(s, Step::Cpu { .. })));
-        if has_cpu {
-            cpu::rate();
+        // Sized before t = 0, so measuring the device is not part of the run.
+        for d in &p.sc.tasks {
+            for s in &d.body {
+                if let Step::Cpu { work, .. } = s {
+                    cpu::calibrate(*work);
+                }
+            }
         }
     }
     if one_after_another {
@@ -157,6 +158,7 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
             p.set_t0(clock::now());
             start_main(p);
             ProgDone(p.clone()).await;
+            quiet(p).await;
         }
     } else {
         let t0 = clock::now();
@@ -169,8 +171,47 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
         for p in &run.progs {
             ProgDone(p.clone()).await;
         }
+        for p in &run.progs {
+            quiet(p).await;
+        }
     }
     run.end(false);
+}
+
+/// After main ends, the other tasks run on (as the planner's loop does) until nothing of the
+/// program is pending: no timer, no scheduled callback, no worker task, no ready task. A task
+/// waiting for something that can no longer happen does not hold the run.
+#[cfg(target_arch = "wasm32")]
+async fn quiet(p: &Rc<prog::Prog>) {
+    loop {
+        Idle(p.clone()).await;
+        // A macrotask later every promise reaction has run: if still nothing is pending, done.
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |res, _| {
+            let _ = sleep::set_timeout_0(&res, 0);
+        }))
+        .await;
+        if !p.busy() && !p.exec.has_ready() {
+            return;
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+struct Idle(Rc<prog::Prog>);
+
+#[cfg(target_arch = "wasm32")]
+impl std::future::Future for Idle {
+    type Output = ();
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if !self.0.busy() {
+            return std::task::Poll::Ready(());
+        }
+        *self.0.idle_waker.borrow_mut() = Some(cx.waker().clone());
+        std::task::Poll::Pending
+    }
 }
 
 #[cfg(target_arch = "wasm32")]

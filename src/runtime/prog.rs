@@ -67,6 +67,9 @@ pub struct Prog {
     pub done_waker: RefCell<Option<Waker>>,
     /// Scheduled JS callbacks (`Schedule` micro / macro) not run yet.
     pub pending_js: Cell<usize>,
+    /// Woken when the program may have gone quiet (a timer fired or went, a callback ran, a
+    /// worker finished): after main ends, the other tasks run on until nothing is pending.
+    pub idle_waker: RefCell<Option<Waker>>,
     /// Settles what a stop would otherwise leave pending forever (combinator promises).
     pub on_stop: RefCell<Vec<Box<dyn FnOnce()>>>,
     pub workers: RefCell<Option<Rc<super::worker::Pool>>>,
@@ -114,6 +117,7 @@ impl Prog {
             done: Cell::new(false),
             done_waker: RefCell::new(None),
             pending_js: Cell::new(0),
+            idle_waker: RefCell::new(None),
             on_stop: RefCell::new(Vec::new()),
             workers: RefCell::new(None),
             sc,
@@ -249,6 +253,33 @@ impl Prog {
             if let Some(w) = self.done_waker.borrow_mut().take() {
                 w.wake();
             }
+        }
+    }
+
+    /// Something that can still make events is pending: a timer, a scheduled JS callback, a
+    /// worker task.
+    pub fn busy(&self) -> bool {
+        let timers = self
+            .timers
+            .try_borrow()
+            .map(|t| !t.is_empty())
+            .unwrap_or(true);
+        let workers = self
+            .workers
+            .try_borrow()
+            .map(|w| w.as_ref().map(|p| p.in_flight() > 0).unwrap_or(false))
+            .unwrap_or(true);
+        timers || workers || self.pending_js.get() > 0
+    }
+
+    pub fn poke_idle(&self) {
+        let w = self
+            .idle_waker
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut w| w.take());
+        if let Some(w) = w {
+            w.wake();
         }
     }
 

@@ -109,6 +109,7 @@ fn on_timer(p: &Rc<Prog>, key: Key) {
             }
             g.settle();
         }
+        p.poke_idle();
     }
 }
 
@@ -203,6 +204,7 @@ impl Drop for Sleep {
         };
         if let Some(g) = freed {
             g.settle();
+            self.prog.poke_idle();
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct Pool {
     ready_waker: Rc<RefCell<Option<Waker>>>,
     outcomes: Rc<RefCell<HashMap<TaskId, Outcome>>>,
     waiters: Rc<RefCell<HashMap<TaskId, Waker>>>,
+    /// Tasks posted to a worker and not done (nor cancelled) yet.
+    in_flight: Rc<Cell<usize>>,
 }
 
 fn make_worker() -> Result<web_sys::Worker, String> {
@@ -75,6 +77,7 @@ impl Pool {
         let ready_waker: Rc<RefCell<Option<Waker>>> = Rc::new(RefCell::new(None));
         let outcomes: Rc<RefCell<HashMap<TaskId, Outcome>>> = Rc::new(RefCell::new(HashMap::new()));
         let waiters: Rc<RefCell<HashMap<TaskId, Waker>>> = Rc::new(RefCell::new(HashMap::new()));
+        let in_flight = Rc::new(Cell::new(0usize));
         let mut workers = HashMap::new();
         let mut handlers = Vec::new();
         let mut error_handlers = Vec::new();
@@ -94,6 +97,7 @@ impl Pool {
                 let ready_waker = ready_waker.clone();
                 let outcomes = outcomes.clone();
                 let waiters = waiters.clone();
+                let in_flight = in_flight.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                     let m = e.data();
                     match get_str(&m, "type").as_deref() {
@@ -129,9 +133,11 @@ impl Pool {
                                 },
                             );
                             outcomes.borrow_mut().insert(task, Outcome::Ok(value));
+                            in_flight.set(in_flight.get().saturating_sub(1));
                             if let Some(w) = waiters.borrow_mut().remove(&task) {
                                 w.wake();
                             }
+                            p.poke_idle();
                         }
                         _ => {}
                     }
@@ -163,12 +169,17 @@ impl Pool {
             ready_waker,
             outcomes,
             waiters,
+            in_flight,
         }))
     }
 
     /// Resolves when every worker said it is ready (`Err` if one failed to load).
     pub fn ready(self: &Rc<Self>) -> ReadyFut {
         ReadyFut { pool: self.clone() }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.get()
     }
 
     pub fn cancel(&self, task: TaskId) {
@@ -178,7 +189,9 @@ impl Pool {
         for w in self.workers.values() {
             let _ = w.post_message(&msg);
         }
-        self.waiters.borrow_mut().remove(&task);
+        if self.waiters.borrow_mut().remove(&task).is_some() {
+            self.in_flight.set(self.in_flight.get().saturating_sub(1));
+        }
     }
 
     pub fn terminate(&self) {
@@ -287,8 +300,9 @@ pub async fn run_task(p: &Rc<Prog>, t: TaskId) -> Outcome {
             Step::Cpu { work, estimate_ms } => {
                 set(&s, "op", &"cpu".into());
                 set(&s, "ms", &(*estimate_ms as f64).into());
-                let n = super::cpu::piece_size(p, *work, *estimate_ms);
-                set(&s, "n", &(n as f64).into());
+                set(&s, "work", &(*work as f64).into());
+                let reps = super::cpu::reps(p, *work, *estimate_ms);
+                set(&s, "reps", &(reps as f64).into());
             }
             Step::Return(v) => {
                 register = Some(v.clone());
@@ -310,6 +324,7 @@ pub async fn run_task(p: &Rc<Prog>, t: TaskId) -> Outcome {
     if worker.post_message(&msg).is_err() {
         return unsupported_step(p, t, "the worker did not accept the task");
     }
+    pool.in_flight.set(pool.in_flight.get() + 1);
     Done { pool, task: t }.await
 }
 
