@@ -299,6 +299,27 @@ fn js_format_matches_node() {
             ("o".into(), Value::Record(vec![])),
         ]),
         Value::List(
+            (1..=100)
+                .map(|i| {
+                    Value::Record(vec![
+                        ("id".into(), Value::Int(i)),
+                        ("bytes".into(), Value::Int(512 * i)),
+                    ])
+                })
+                .collect(),
+        ),
+        Value::List(
+            (1..=150)
+                .map(|i| {
+                    Value::Record(vec![
+                        ("id".into(), Value::Int(i)),
+                        ("bytes".into(), Value::Int(512 * i)),
+                    ])
+                })
+                .collect(),
+        ),
+        Value::List((0..10_000).map(Value::Int).collect()),
+        Value::List(
             (0..30)
                 .map(|i| Value::str(format!("download {i}")))
                 .collect(),
