@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// Missing translations and questions that do not mirror English are errors (not warnings)
 /// now that all three languages are complete.
-const STRICT: bool = false;
+const STRICT: bool = true;
 
 fn main() {
     println!("cargo:rerun-if-changed=lessons");

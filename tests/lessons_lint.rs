@@ -83,7 +83,7 @@ fn html_and_foreign_links_are_refused() {
         "unknown lesson id \"threads\"",
     );
     refused("image.md", "breakfast", 28, "images");
-    refused("heading.md", "breakfast", 28, "unsupported Markdown");
+    refused("heading.md", "breakfast", 28, "headings are not supported");
 }
 
 #[test]

@@ -332,7 +332,7 @@ pub fn parse_lesson(
     let at = |span: std::ops::Range<usize>| lines.line(first_end + span.start);
 
     let front: FrontSrc = toml::from_str(fm).map_err(|e| {
-        let line = e.span().map_or(1, |s| at(s));
+        let line = e.span().map_or(1, &at);
         err(file, line, format!("front matter: {}", e.message().trim()))
     })?;
 
@@ -803,7 +803,15 @@ fn parse_body(
                 cur.push(Inline::Code(c.to_string()));
             }
             Event::Start(Tag::Image { .. }) => return bad("images are refused in lessons".into()),
-            Event::Start(other) => return bad(format!("unsupported Markdown: {other:?}")),
+            Event::Start(Tag::Heading { .. }) => {
+                return bad("headings are not supported (the panel has its title)".into())
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                return bad("code blocks are not supported (use `inline code`)".into())
+            }
+            Event::Start(other) => {
+                return bad(format!("unsupported Markdown: {:?}", other.to_end()))
+            }
             Event::End(other) => return bad(format!("unsupported Markdown: {other:?}")),
             other => return bad(format!("unsupported Markdown: {other:?}")),
         }
