@@ -587,3 +587,318 @@ pub fn parse_message(m: &serde_json::Map<String, serde_json::Value>) -> Result<I
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Parsed {
+        let v: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        parse_query(&v, &[])
+    }
+
+    fn ignored_names(p: &Parsed) -> Vec<String> {
+        p.notices
+            .iter()
+            .filter_map(|n| match n {
+                Notice::Ignored { name, .. } => Some(name.clone()),
+                Notice::Repeated { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_query_gives_defaults_and_no_notice() {
+        let p = parse_query(&[], &["fr-CA", "en"]);
+        assert_eq!(p.settings.scenario, "breakfast");
+        assert_eq!(p.settings.mode, ViewMode::Compare);
+        assert_eq!(p.settings.lang, Lang::Fr);
+        assert_eq!(p.settings.speed, 1.0);
+        assert!(p.notices.is_empty());
+        assert!(!p.panic);
+    }
+
+    #[test]
+    fn language_preferences_fall_back_to_english() {
+        assert_eq!(Lang::from_preferences(["de-DE", "es-MX"]), Lang::Es);
+        assert_eq!(Lang::from_preferences(["de", "ja"]), Lang::En);
+        assert_eq!(Lang::from_preferences([]), Lang::En);
+    }
+
+    #[test]
+    fn valid_values_are_taken() {
+        let p = q(&[
+            ("scenario", "crawler"),
+            ("mode", "sequential"),
+            ("lang", "es"),
+            ("speed", "0.25"),
+            ("code", "js"),
+            ("theme", "contrast"),
+            ("presenter", "1"),
+            ("embed", "1"),
+            ("panic", "1"),
+        ]);
+        let s = &p.settings;
+        assert_eq!(
+            (
+                s.scenario.as_str(),
+                s.mode,
+                s.lang,
+                s.speed,
+                s.code,
+                s.theme
+            ),
+            (
+                "crawler",
+                ViewMode::Sequential,
+                Lang::Es,
+                0.25,
+                CodeLang::Js,
+                Theme::Contrast
+            )
+        );
+        assert!(s.presenter && s.embed && p.panic);
+        assert!(p.notices.is_empty(), "{:?}", p.notices);
+    }
+
+    #[test]
+    fn bad_speeds_are_rejected_with_a_notice() {
+        for bad in [
+            "NaN", "Infinity", "-1", "0", "1e-9", "3", "1e0x", "", "inf", "0x1",
+        ] {
+            let p = q(&[("speed", bad)]);
+            assert_eq!(p.settings.speed, 1.0, "{bad}");
+            assert_eq!(ignored_names(&p), vec!["speed"], "{bad}");
+        }
+        assert_eq!(q(&[("speed", "4.0")]).settings.speed, 4.0);
+    }
+
+    #[test]
+    fn hostile_scenario_is_refused_and_shown_shortened() {
+        let p = q(&[("scenario", "<img src=x onerror=alert(1)>")]);
+        assert_eq!(p.settings.scenario, "breakfast");
+        match &p.notices[0] {
+            Notice::Ignored { name, value, why } => {
+                assert_eq!(name, "scenario");
+                assert_eq!(value, "<img src=x onerror=alert(1)>");
+                assert_eq!(why, &Why::UnknownScenario);
+            }
+            n => panic!("{n:?}"),
+        }
+        let long = "a".repeat(6000);
+        let p = q(&[("scenario", &long)]);
+        let Notice::Ignored { value, .. } = &p.notices[0] else {
+            panic!()
+        };
+        assert!(value.chars().count() <= MAX_SHOWN + 1);
+        assert!(q(&[("scenario", "__proto__")]).settings.scenario == "breakfast");
+        assert_eq!(ignored_names(&q(&[("mode", "COMPARE\0")])), vec!["mode"]);
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_first_value_with_one_notice() {
+        let p = q(&[("lang", "fr"), ("lang", "es"), ("lang", "en")]);
+        assert_eq!(p.settings.lang, Lang::Fr);
+        assert_eq!(
+            p.notices,
+            vec![Notice::Repeated {
+                name: "lang".into()
+            }]
+        );
+        // Unknown names are ignored silently, repeated or not.
+        assert!(q(&[("x", "1"), ("x", "2")]).notices.is_empty());
+    }
+
+    #[test]
+    fn whole_numbers_only() {
+        for bad in [
+            "1e7",
+            "-5",
+            "1.5",
+            "1.5.5",
+            "NaN",
+            "Infinity",
+            " 5",
+            "",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(whole_number(bad), None, "{bad}");
+        }
+        assert_eq!(whole_number("3000000000"), Some(3_000_000_000));
+    }
+
+    #[test]
+    fn params_are_range_checked_against_the_catalog() {
+        for id in super::super::catalog::IDS {
+            for spec in super::super::catalog::param_specs(id) {
+                let ok = q(&[("scenario", id), (spec.name, &spec.max.to_string())]);
+                assert_eq!(ok.settings.params.get(spec.name), Some(&spec.max));
+                let over = q(&[("scenario", id), (spec.name, &(spec.max + 1).to_string())]);
+                assert!(over.settings.params.is_empty());
+                assert_eq!(ignored_names(&over), vec![spec.name.to_string()]);
+                for bad in ["1e7", "-5", "NaN", "3000000000", "1.5.5"] {
+                    let p = q(&[("scenario", id), (spec.name, bad)]);
+                    assert!(p.settings.params.is_empty(), "{id} {} {bad}", spec.name);
+                }
+            }
+        }
+        // A parameter the scenario does not have is named in a notice.
+        let p = q(&[("scenario", "breakfast"), ("count", "3")]);
+        assert!(p.settings.params.is_empty());
+        assert_eq!(
+            p.notices,
+            vec![Notice::Ignored {
+                name: "count".into(),
+                value: "3".into(),
+                why: Why::NotForScenario
+            }]
+        );
+    }
+
+    #[test]
+    fn src_must_be_small_base64url() {
+        assert_eq!(
+            ignored_names(&q(&[("scenario", "custom"), ("src", "!!!notbase64")])),
+            vec!["src"]
+        );
+        let big = "A".repeat(6000);
+        assert_eq!(ignored_names(&q(&[("src", &big)])), vec!["src"]);
+        assert!(is_base64url("cHJpbnQoMSk"));
+    }
+
+    #[test]
+    fn query_round_trips() {
+        let mut s = Settings {
+            scenario: "crawler".into(),
+            mode: ViewMode::Concurrent,
+            lang: Lang::Es,
+            speed: 0.5,
+            code: CodeLang::Rust,
+            theme: Theme::Dark,
+            presenter: true,
+            ..Settings::default()
+        };
+        if let Some(spec) = super::super::catalog::param_specs("crawler").first() {
+            s.params.insert(spec.name.into(), spec.default);
+        }
+        let pairs = to_query(&s);
+        let back = parse_query(&pairs, &[]);
+        assert_eq!(back.settings, s);
+        assert!(back.notices.is_empty());
+    }
+
+    fn msg(v: serde_json::Value) -> Result<Inbound, MsgError> {
+        match v {
+            serde_json::Value::Object(m) => parse_message(&m),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn messages_are_validated() {
+        use serde_json::json;
+        assert_eq!(msg(json!({"type": "run"})), Ok(Inbound::Run));
+        assert_eq!(
+            msg(json!({"type": "getTrace", "id": 7})),
+            Ok(Inbound::GetTrace(json!(7)))
+        );
+        assert_eq!(msg(json!({"type": 3})).unwrap_err().code, "bad-message");
+        assert_eq!(
+            msg(json!({"type": "eval"})).unwrap_err().code,
+            "bad-message"
+        );
+        assert_eq!(
+            msg(json!({"type": "load", "scenario": "nope"}))
+                .unwrap_err()
+                .code,
+            "unknown-scenario"
+        );
+        assert_eq!(
+            msg(json!({"type": "load"})).unwrap_err().code,
+            "bad-message"
+        );
+        let e = msg(json!({"type": "load", "scenario": "breakfast", "speed": "fast"})).unwrap_err();
+        assert_eq!(e.code, "bad-param");
+        assert!(e.message.starts_with("speed"));
+        assert_eq!(
+            msg(json!({"type": "set", "lang": ["fr"]}))
+                .unwrap_err()
+                .code,
+            "bad-param"
+        );
+        assert_eq!(
+            msg(json!({"type": "load", "scenario": "breakfast", "count": 3}))
+                .unwrap_err()
+                .code,
+            "bad-param"
+        );
+        let Ok(Inbound::Load(c)) = msg(
+            json!({"type": "load", "scenario": "breakfast", "mode": "sequential", "speed": 2, "__proto__": {"x": 1}}),
+        ) else {
+            panic!()
+        };
+        let s = c.apply(&Settings::default());
+        assert_eq!((s.mode, s.speed), (ViewMode::Sequential, 2.0));
+        let Ok(Inbound::Set(c)) = msg(json!({"type": "set", "theme": "dark", "code": "js"})) else {
+            panic!()
+        };
+        let s = c.apply(&Settings::default());
+        assert_eq!(
+            (s.theme, s.code, s.scenario.as_str()),
+            (Theme::Dark, CodeLang::Js, "breakfast")
+        );
+    }
+
+    #[test]
+    fn load_params_are_range_checked() {
+        use serde_json::json;
+        for id in super::super::catalog::IDS {
+            for spec in super::super::catalog::param_specs(id) {
+                let over = json!({"type": "load", "scenario": id, spec.name: spec.max + 1});
+                assert_eq!(msg(over).unwrap_err().code, "bad-param");
+                let frac = json!({"type": "load", "scenario": id, spec.name: 1.5});
+                assert_eq!(msg(frac).unwrap_err().code, "bad-param");
+                let ok = json!({"type": "load", "scenario": id, spec.name: spec.min});
+                let Ok(Inbound::Load(c)) = msg(ok) else {
+                    panic!("{id}")
+                };
+                assert_eq!(c.params.get(spec.name), Some(&spec.min));
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_query_never_panics(pairs in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..12)) {
+            let known = ["scenario", "mode", "lang", "speed", "code", "theme", "count", "limit", "ms", "budget", "src", "panic"];
+            let pairs: Vec<(String, String)> = pairs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (k, v))| if i % 2 == 0 { (known[i % known.len()].to_string(), v) } else { (k, v) })
+                .collect();
+            let p = parse_query(&pairs, &["xx"]);
+            prop_assert!(SPEEDS.iter().any(|(s, _)| *s == p.settings.speed));
+            prop_assert!(known_scenario(&p.settings.scenario));
+            for (name, v) in &p.settings.params {
+                let spec = super::super::catalog::param_specs(&p.settings.scenario).iter().find(|s| s.name == name);
+                prop_assert!(spec.is_some_and(|s| (s.min..=s.max).contains(v)));
+            }
+        }
+
+        #[test]
+        fn parse_message_never_panics(kind in ".{0,10}", field in ".{0,8}", text in ".{0,20}", n in proptest::num::f64::ANY) {
+            let mut m = serde_json::Map::new();
+            for t in [kind.as_str(), "load", "set"] {
+                m.insert("type".into(), serde_json::json!(t));
+                m.insert("scenario".into(), serde_json::json!("crawler"));
+                m.insert(field.clone(), serde_json::json!(text));
+                m.insert("count".into(), serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null));
+                let _ = parse_message(&m);
+            }
+        }
+    }
+}

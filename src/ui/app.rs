@@ -42,14 +42,20 @@ pub fn App(parsed: Parsed) -> impl IntoView {
     Effect::new(move |_| app.settings.with(super::url::replace));
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
-            super::embed_api::install(app);
+            untrack(|| {
+                super::embed_api::install(app);
+                // autoplay=1 starts at once, never when the reader asked for reduced motion.
+                if app.settings.with(|s| s.autoplay) && !reduced_motion() {
+                    app.start_run();
+                }
+            });
         }
     });
     let t = move || ui(app.lang.get());
     let running = move || matches!(app.run_state.get(), RunState::Running | RunState::Paused);
     let tab = move |id: &'static str, label: fn(&crate::i18n::Ui) -> &'static str| {
         view! {
-            <button type="button" role="tab" class="ap-tab" id=format!("ap-tab-{id}")
+            <button type="button" role="tab" class="ap-phone-tab" id=format!("ap-tab-{id}")
                 aria-selected=move || (app.phone_tab.get() == id).to_string()
                 on:click=move |_| app.phone_tab.set(id)>
                 {move || label(t())}
@@ -81,7 +87,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     <Figures />
                     <Predict />
                 </section>
-                <div class="ap-tabs" role="tablist" aria-label=move || t().lesson>
+                <div class="ap-phone-tabs" role="tablist" aria-label=move || t().lesson>
                     {tab("lesson", |u| u.lesson)}
                     {tab("code", |u| u.code)}
                     {tab("console", |u| u.console)}
@@ -98,4 +104,14 @@ pub fn App(parsed: Parsed) -> impl IntoView {
             <Presenter />
         </div>
     }
+}
+
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }

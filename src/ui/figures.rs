@@ -62,6 +62,7 @@ pub fn Figures() -> impl IntoView {
             {card(Mode::Sequential, "total-sequential")}
             {card(Mode::Concurrent, "total-concurrent")}
             <div class="ap-figure ap-speedup" data-testid="speedup"
+                data-kind=move || if speedup().is_some_and(|(_, m)| m) { "measured" } else { "ideal" }
                 data-ratio=move || speedup().and_then(|(r, m)| m.then(|| format!("{r:.3}")))>
                 <span class="ap-figure-label">{move || t().speedup}</span>
                 <span class="ap-figure-value">

@@ -1,135 +1,86 @@
-//! Predict, then run: two questions drawn from the loaded program (which task ends first, how
-//! long the run takes), answered before the run and graded against the measured trace after it.
+//! Predict, then run (F9): the lesson's questions, answered before the run and graded against
+//! the measured trace of the question's mode after it (`lessons::grade`). Answers are kept per
+//! scenario in storage when it works (memory otherwise); option values do not depend on the
+//! language, so a switch keeps them.
 use leptos::prelude::*;
 
 use super::state::use_app;
 use super::storage;
-use crate::i18n::{colon, seconds, ui};
-use crate::model::trace::{EventKind, Mode, Trace};
+use crate::i18n::{colon, ui};
+use crate::lessons::{self, grade::grade, Question};
+use crate::model::trace::Trace;
 
-/// The first non-main task to finish (end, fail or cancel) in a trace.
-pub fn first_done(tr: &Trace) -> Option<usize> {
-    tr.events.iter().find_map(|e| match e.kind {
-        EventKind::End { .. } | EventKind::Fail { .. } | EventKind::Cancel if e.task != 0 => {
-            Some(e.task)
-        }
-        _ => None,
-    })
-}
-
-/// The trace a question is about: the concurrent one when there is one.
-fn focus(traces: &[Trace]) -> Option<&Trace> {
-    traces
-        .iter()
-        .find(|t| t.mode == Mode::Concurrent)
-        .or(traces.first())
-}
-
-/// Candidate totals: each ideal total, plus the sum of the concurrent program's waits when it
-/// differs (the "one after another" guess), sorted, distinct.
-fn total_options(plans: &[Trace]) -> Vec<f64> {
-    let mut v: Vec<f64> = plans.iter().map(|t| t.total_ms).collect();
-    if let Some(f) = focus(plans) {
-        let waits: u64 = f
-            .events
-            .iter()
-            .map(|e| match e.kind {
-                EventKind::Sleep { ms } => ms,
-                _ => 0,
-            })
-            .sum();
-        v.push(waits as f64);
-        v.push((f.total_ms / 2.0).round());
+#[component]
+fn Ask(q: &'static Question, scenario: String) -> impl IntoView {
+    let app = use_app();
+    let t = move || ui(app.lang.get());
+    let key = format!("ap.predict.{scenario}.{}", q.id);
+    let chosen = RwSignal::new(storage::get(&key));
+    let measured = move || -> Option<Trace> {
+        app.result.with(|r| {
+            r.as_ref()
+                .filter(|r| !r.cancelled)
+                .and_then(|r| r.traces.iter().find(|tr| tr.mode == q.mode).cloned())
+        })
+    };
+    let graded = move || measured().map(|tr| grade(q, &tr, chosen.get().as_deref()));
+    let name = format!("ap-q-{}", q.id);
+    view! {
+        <fieldset class="ap-question">
+            <legend>{q.prompt}</legend>
+            {q.options.iter().enumerate().map(|(i, o)| {
+                let key = key.clone();
+                let right = move || graded().is_some_and(|g| g.correct_option == Some(i));
+                view! {
+                    <label class="ap-choice" class:is-right=right>
+                        <input type="radio" name=name.clone() value=o.value
+                            prop:checked=move || chosen.get().as_deref() == Some(o.value)
+                            on:change=move |_| { chosen.set(Some(o.value.to_string())); storage::set(&key, o.value); } />
+                        <span>{o.label}</span>
+                    </label>
+                }
+            }).collect_view()}
+            <p class="ap-verdict" data-testid="predict-result">
+                {move || match graded() {
+                    None => t().predict_wait.to_string(),
+                    Some(g) if g.chosen_correct => format!("{} {}", t().predict_right, q.explain),
+                    Some(g) => {
+                        let verdict = if chosen.get().is_some() { t().predict_wrong } else { "" };
+                        let right = g.correct_option.and_then(|i| q.options.get(i)).map(|o| o.label);
+                        let said = right.map(|l| colon(app.lang.get(), t().predict_answer) + l).unwrap_or_default();
+                        format!("{verdict} {said}. {}", q.explain).trim_start().to_string()
+                    }
+                }}
+            </p>
+        </fieldset>
     }
-    v.retain(|x| *x > 0.0);
-    v.sort_by(|a, b| a.total_cmp(b));
-    v.dedup();
-    v
 }
 
 #[component]
 pub fn Predict() -> impl IntoView {
     let app = use_app();
     let t = move || ui(app.lang.get());
-    let key = move |q: &str| format!("ap.predict.{}.{q}", app.scenario.get_untracked());
-    let first = RwSignal::new(None::<usize>);
-    let total = RwSignal::new(None::<u64>);
-    Effect::new(move |_| {
-        app.scenario.track();
-        first.set(storage::get(&key("first")).and_then(|v| v.parse().ok()));
-        total.set(storage::get(&key("total")).and_then(|v| v.parse().ok()));
-    });
-    let tasks = move || {
-        app.plans
-            .with(|p| {
-                focus(p).map(|tr| {
-                    tr.tasks
-                        .iter()
-                        .filter(|t| t.id != 0)
-                        .map(|t| (t.id, t.name.clone()))
-                        .collect::<Vec<_>>()
-                })
+    let questions = move || {
+        let scenario = app.scenario.get();
+        let lang = app.lang.get();
+        lessons::for_scenario(lang.as_str(), &scenario)
+            .map(|l| l.questions)
+            .unwrap_or(&[])
+            .iter()
+            // Only what this view's run can answer.
+            .filter(|q| {
+                app.built
+                    .with(|b| b.programs.iter().any(|p| p.mode == q.mode))
             })
-            .unwrap_or_default()
-    };
-    let totals = move || app.plans.with(|p| total_options(p));
-    let measured = move || {
-        app.result.with(|r| {
-            r.as_ref()
-                .filter(|r| !r.cancelled)
-                .and_then(|r| focus(&r.traces).cloned())
-        })
-    };
-    let grade_first =
-        move || measured().map(|tr| first.get().is_some() && first_done(&tr) == first.get());
-    let grade_total = move || {
-        measured().map(|tr| {
-            let opts = totals();
-            let nearest = opts
-                .iter()
-                .copied()
-                .min_by(|a, b| (a - tr.total_ms).abs().total_cmp(&(b - tr.total_ms).abs()));
-            total.get().is_some_and(|c| nearest == Some(c as f64))
-        })
-    };
-    let verdict = move |g: Option<bool>| match g {
-        None => t().predict_wait,
-        Some(true) => t().predict_right,
-        Some(false) => t().predict_wrong,
+            .map(|q| (q, scenario.clone()))
+            .collect::<Vec<_>>()
     };
     view! {
-        <section class="ap-card ap-predict" data-testid="predict" aria-label=move || t().predict>
-            <h2>{move || t().predict}</h2>
-            <Show when=move || { tasks().len() >= 2 }>
-                <fieldset class="ap-question">
-                    <legend>{move || t().predict_first}</legend>
-                    {move || tasks().into_iter().map(|(id, name)| view! {
-                        <label class="ap-choice">
-                            <input type="radio" name="ap-q-first" prop:checked=move || first.get() == Some(id)
-                                on:change=move |_| { first.set(Some(id)); storage::set(&key("first"), &id.to_string()); } />
-                            <span>{name}</span>
-                        </label>
-                    }).collect_view()}
-                    <p class="ap-verdict" data-testid="predict-first-result">{move || verdict(grade_first())}</p>
-                </fieldset>
-            </Show>
-            <fieldset class="ap-question">
-                <legend>{move || t().predict_total}</legend>
-                {move || totals().into_iter().map(|ms| {
-                    let v = ms as u64;
-                    view! {
-                        <label class="ap-choice">
-                            <input type="radio" name="ap-q-total" prop:checked=move || total.get() == Some(v)
-                                on:change=move |_| { total.set(Some(v)); storage::set(&key("total"), &v.to_string()); } />
-                            <span>{move || seconds(app.lang.get(), ms)}</span>
-                        </label>
-                    }
-                }).collect_view()}
-                <p class="ap-verdict" data-testid="predict-total-result">
-                    {move || measured().map(|tr| colon(app.lang.get(), &seconds(app.lang.get(), tr.total_ms))).unwrap_or_default()}
-                    {move || verdict(grade_total())}
-                </p>
-            </fieldset>
-        </section>
+        <Show when=move || !questions().is_empty()>
+            <section class="ap-card ap-predict" data-testid="predict" aria-label=move || t().predict>
+                <h2>{move || t().predict}</h2>
+                {move || questions().into_iter().map(|(q, s)| view! { <Ask q scenario=s /> }).collect_view()}
+            </section>
+        </Show>
     }
 }
