@@ -117,10 +117,21 @@ function onFailure(reason) {
 window.addEventListener('error', (e) => onFailure(e.error));
 window.addEventListener('unhandledrejection', (e) => onFailure(e.reason));
 
+// Offline after one visit (static/sw.js). Where service workers are blocked (a sandboxed iframe,
+// private modes) the page simply stays online-only: never an error.
+function registerServiceWorker() {
+  try {
+    if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+  } catch {
+    // SecurityError in an opaque origin: nothing to do.
+  }
+}
+
 try {
   const glue = await import(GLUE);
   await glue.default();
   removeBootNotice();
+  registerServiceWorker();
 } catch (err) {
   if (err instanceof WebAssembly.RuntimeError) {
     // A trap while starting (e.g. a panic before the hook was set): the module is dead.
