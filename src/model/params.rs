@@ -761,9 +761,9 @@ mod tests {
 
     #[test]
     fn src_must_be_small_base64url() {
-        assert_eq!(
-            ignored_names(&q(&[("scenario", "custom"), ("src", "!!!notbase64")])),
-            vec!["src"]
+        assert!(
+            ignored_names(&q(&[("scenario", "custom"), ("src", "!!!notbase64")]))
+                .contains(&"src".to_string())
         );
         let big = "A".repeat(6000);
         assert_eq!(ignored_names(&q(&[("src", &big)])), vec!["src"]);
