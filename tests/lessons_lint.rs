@@ -115,6 +115,8 @@ fn front_matter_errors_are_refused_at_the_right_line() {
         9,
         "glossary entry",
     );
+    // valid.md claims nothing: a bold figure must be one of the claimed totals.
+    refused("unclaimed-figure.md", "breakfast", 23, "states 3000 ms");
 }
 
 #[test]
@@ -127,6 +129,18 @@ fn every_fixture_is_exercised() {
             "fixture {name} has no test"
         );
     }
+}
+
+#[test]
+fn bold_figures_are_read_in_every_language() {
+    assert_eq!(lint::figure_ms("about 2 seconds"), Some(2000));
+    assert_eq!(lint::figure_ms("environ 1,5 seconde"), Some(1500));
+    assert_eq!(lint::figure_ms("alrededor de 1 segundo"), Some(1000));
+    assert_eq!(lint::figure_ms("3-second"), Some(3000));
+    assert_eq!(lint::figure_ms("0.5 s"), Some(500));
+    assert_eq!(lint::figure_ms("500 ms"), Some(500));
+    assert_eq!(lint::figure_ms("3 downloads"), None);
+    assert_eq!(lint::figure_ms("concurrency"), None);
 }
 
 fn lesson_text(id: &str, order: u32, values: &[&str]) -> String {

@@ -540,6 +540,22 @@ pub fn parse_lesson(
             format!("body has {words} words; keep it between {MIN_WORDS} and {MAX_WORDS}"),
         ));
     }
+    let expect = front.expect_total_ms.unwrap_or_default();
+    for bold in strong_texts(&blocks) {
+        if let Some(ms) = figure_ms(bold) {
+            if expect.concurrent != Some(ms) && expect.sequential != Some(ms) {
+                // Blocks carry no offsets: find the figure's line by its text.
+                let line = text[body_start..]
+                    .find(bold)
+                    .map_or(body_line, |i| lines.line(body_start + i));
+                return Err(err(
+                    file,
+                    line,
+                    format!("**{bold}** states {ms} ms, which expect_total_ms does not claim"),
+                ));
+            }
+        }
+    }
     if scenario.is_some() && !blocks.iter().any(|b| matches!(b, Block::Watch(_))) {
         return Err(err(
             file,
@@ -557,11 +573,60 @@ pub fn parse_lesson(
         order: *front.order.get_ref(),
         order_line: at(front.order.span()),
         see_also,
-        expect: front.expect_total_ms.unwrap_or_default(),
+        expect,
         questions,
         blocks,
         words,
     })
+}
+
+/// Bold texts of the body: by convention a bold figure ("**4 seconds**") is a total the lesson
+/// claims, so it must be listed in `expect_total_ms`, which the claims test checks against the
+/// planner.
+fn strong_texts(blocks: &[Block]) -> Vec<&str> {
+    let mut out = Vec::new();
+    for b in blocks {
+        let lines: Vec<&Vec<Inline>> = match b {
+            Block::Para(v) | Block::Watch(v) | Block::Mistake(v) => vec![v],
+            Block::List(items) => items.iter().collect(),
+        };
+        for i in lines.into_iter().flatten() {
+            if let Inline::Strong(t) = i {
+                out.push(t.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// The duration a text such as "about 2 seconds", "1,5 secondes", "3-second" or "500 ms"
+/// states, in milliseconds; `None` if it states none.
+pub fn figure_ms(text: &str) -> Option<u32> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let rest = &text[start..];
+    let num_len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
+    let number: f64 = rest[..num_len]
+        .trim_end_matches(['.', ','])
+        .replace(',', ".")
+        .parse()
+        .ok()?;
+    let unit = rest[num_len..]
+        .trim_start_matches([' ', '-', '\u{a0}', '\u{202f}'])
+        .to_lowercase();
+    let scale = if unit.starts_with("ms") || unit.starts_with("milli") {
+        1.0
+    } else if unit.starts_with("second")
+        || unit.starts_with("segundo")
+        || unit == "s"
+        || unit.starts_with("s ")
+    {
+        1000.0
+    } else {
+        return None;
+    };
+    Some((number * scale).round() as u32)
 }
 
 /// Why an option value cannot be an answer of its kind (None = fine).
