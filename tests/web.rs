@@ -581,7 +581,7 @@ struct Recorder {
     at_end: Rc<RefCell<Option<oneshot::Sender<()>>>>,
 }
 
-fn recorder(at: usize) -> (Recorder, oneshot::Receiver<()>, oneshot::Receiver<()>) {
+fn recorder() -> (Recorder, oneshot::Receiver<()>, oneshot::Receiver<()>) {
     let (tx_e, rx_e) = oneshot::channel();
     let (tx_f, rx_f) = oneshot::channel();
     (
@@ -643,7 +643,7 @@ fn assert_clean_end(updates: &[RunUpdate], want_cancelled: bool) {
 async fn stop_at_a_random_instant_leaves_no_later_event() {
     for lang in [CodeLang::Python, CodeLang::Js] {
         let at = 5 + random_below(40);
-        let (rec, at_event, _) = recorder(at);
+        let (rec, at_event, _) = recorder();
         let h = runtime::start(
             vec![crawler(Mode::Concurrent, 10, 3, 100)],
             cfg(lang, 1.0),
@@ -664,7 +664,7 @@ async fn stop_at_a_random_instant_leaves_no_later_event() {
 #[wasm_bindgen_test]
 async fn stop_from_inside_the_sink_is_safe() {
     let at = 3 + random_below(20);
-    let (rec, _, at_end) = recorder(usize::MAX);
+    let (rec, _, at_end) = recorder();
     let inner = rec.sink(usize::MAX);
     let handle: Rc<RefCell<Option<runtime::RunHandle>>> = Rc::new(RefCell::new(None));
     let h2 = handle.clone();
@@ -698,7 +698,7 @@ async fn twenty_runs_back_to_back_leave_one_finished_run() {
     let mut recs = Vec::new();
     let mut last_end = None;
     for i in 0..20 {
-        let (rec, _, at_end) = recorder(usize::MAX);
+        let (rec, _, at_end) = recorder();
         let lang = if i % 2 == 0 {
             CodeLang::Python
         } else {
@@ -759,7 +759,7 @@ async fn compare_mode_shares_one_clock_or_runs_one_after_another() {
 
 #[wasm_bindgen_test]
 async fn bad_config_is_reported_not_run() {
-    let (rec, _, at_end) = recorder(usize::MAX);
+    let (rec, _, at_end) = recorder();
     runtime::start(
         vec![breakfast(Mode::Concurrent)],
         cfg(CodeLang::Js, f64::NAN),

@@ -11,6 +11,7 @@
 //! Runs: one at a time. `start` supersedes a run still going, which first receives its
 //! `Finished { cancelled: true }`; so each run gets exactly one `Finished` (or one
 //! `Unsupported`), and nothing of a stopped run reaches the sink afterwards.
+#[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
 use crate::model::scenario::{CodeLang, Scenario};
