@@ -1,6 +1,8 @@
 //! Teaching truth for lessons (QUALITY.md): every total a lesson states is the planner's, every
 //! predict question's right answer (graded against the ideal trace, for every code language)
 //! is among its options, and every scenario has a lesson with a question in every language.
+// Native only: the lint needs pulldown-cmark and toml, native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 #[path = "../src/lessons/lint.rs"]
 mod lint;
 

@@ -1,5 +1,7 @@
 //! The lesson lint (`src/lessons/lint.rs`, the same file `build.rs` runs) against bad fixtures,
 //! each refused naming the right file and line, and against the real lessons, which must pass.
+// Native only: the lint needs pulldown-cmark and toml, native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 #[path = "../src/lessons/lint.rs"]
 mod lint;
 
