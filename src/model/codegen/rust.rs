@@ -1,0 +1,921 @@
+//! The Rust view: tokio on one thread (`current_thread`, like an event loop), `tokio::spawn`,
+//! `tokio::join!` / `join_all`, `tokio::time::{sleep, timeout}`, `Semaphore`, and
+//! `std::thread::sleep` for a blocking call. A cancelled future is dropped: its cleanup line
+//! lives in a guard's `Drop`.
+use super::super::scenario::{Combinator, Step, TaskId};
+use super::super::trace::Queue;
+use super::super::value::{Value, RUST_RECORD};
+use super::group::{Arg, Dur, ParamKind, TPiece, TVal};
+use super::lower::{Body, Ret, Stmt, Target, Var, TP};
+use super::out::Out;
+use super::{any_in, digits, snake, Ctx};
+
+const KEYWORDS: &[&str] = &[
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "yield",
+    "main",
+    "sleep",
+    "timeout",
+    "count_primes",
+    "join_all",
+    "result",
+    "results",
+    "i",
+    "name",
+    "ms",
+    "value",
+    "permit",
+    "handles",
+    "outcome",
+];
+
+pub(crate) fn emit(cx: &Ctx) -> Out {
+    let names: Vec<String> =
+        cx.g.fns
+            .iter()
+            .map(|f| {
+                let n = snake(&f.name);
+                if KEYWORDS.contains(&n.as_str()) {
+                    format!("{n}_job")
+                } else {
+                    n
+                }
+            })
+            .collect();
+    let mut rs = Rs {
+        cx,
+        names,
+        o: Out::new("    ", cx.g.fns.len()),
+        fn_params: Vec::new(),
+        fails: Vec::new(),
+    };
+    rs.fails =
+        cx.g.fns
+            .iter()
+            .map(|f| {
+                cx.s.tasks
+                    .get(f.rep)
+                    .is_some_and(|t| any_in(&t.body, &|s| matches!(s, Step::Fail(_))))
+            })
+            .collect();
+    rs.program();
+    rs.o
+}
+
+struct Rs<'a> {
+    cx: &'a Ctx<'a>,
+    names: Vec<String>,
+    o: Out,
+    fn_params: Vec<String>,
+    /// Functions that can fail (they return a `Result`).
+    fails: Vec<bool>,
+}
+
+fn param_names(kinds: &[ParamKind]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in kinds {
+        let base = match k {
+            ParamKind::IntLabel => "i",
+            ParamKind::StrLabel => "name",
+            ParamKind::Ms => "ms",
+            ParamKind::Val => "result",
+        };
+        let mut n = base.to_string();
+        let mut c = 2;
+        while out.contains(&n) {
+            n = format!("{base}{c}");
+            c += 1;
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// The Rust type of a value.
+fn rust_type(v: &Value) -> String {
+    match v {
+        Value::Null => "Option<i64>".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Int(_) => "i64".into(),
+        Value::Str(_) => "&'static str".into(),
+        Value::List(items) => format!(
+            "Vec<{}>",
+            items.first().map_or("i64".to_string(), rust_type)
+        ),
+        Value::Record(_) => RUST_RECORD.into(),
+    }
+}
+
+fn tval_type(t: &TVal, example: Option<&Value>) -> String {
+    match t {
+        TVal::Text(_) => "String".into(),
+        TVal::Label => "i64".into(),
+        TVal::Const(v) => rust_type(v),
+        _ => example.map_or("()".into(), rust_type),
+    }
+}
+
+fn find_record(v: &Value) -> Option<&Vec<(String, Value)>> {
+    match v {
+        Value::Record(f) => Some(f),
+        Value::List(items) => items.iter().find_map(find_record),
+        _ => None,
+    }
+}
+
+impl Rs<'_> {
+    fn program(&mut self) {
+        let cx = self.cx;
+        let uses = |f: &dyn Fn(&Step) -> bool| cx.any_step(f);
+        let blocks = uses(&|s| matches!(s, Step::Block(_)));
+        let cpu = uses(&|s| matches!(s, Step::Cpu { .. }));
+        let timeouts = uses(&|s| matches!(s, Step::Timeout { .. }));
+        let waits = uses(&|s| matches!(s, Step::WaitFor { .. }));
+        let guards = cx.s.tasks.iter().skip(1).any(|t| !t.on_cancel.is_empty());
+        let join_all = self.uses_join_all();
+        self.o
+            .line("// Cargo.toml: tokio = { version = \"1\", features = [\"full\"] }");
+        if join_all {
+            self.o.line("//             futures = \"0.3\"");
+        }
+        self.o.line("use std::time::Duration;");
+        if join_all {
+            self.o.line("use futures::future::join_all;");
+        }
+        if !cx.s.semaphores.is_empty() {
+            self.o.line("use tokio::sync::Semaphore;");
+        }
+        let mut time = vec!["sleep"];
+        if timeouts {
+            time.push("timeout");
+        }
+        if waits {
+            time.push("timeout_at");
+            time.push("Instant");
+        }
+        if time.len() == 1 {
+            self.o.line("use tokio::time::sleep;");
+        } else {
+            self.o
+                .line(format!("use tokio::time::{{{}}};", time.join(", ")));
+        }
+        // A record type, if any task returns records.
+        let record = cx.facts.results.iter().flatten().find_map(find_record);
+        if let Some(fields) = record {
+            self.o.blank();
+            self.o.line("#[derive(Debug)]");
+            self.o.line(format!("struct {RUST_RECORD} {{"));
+            self.o.push();
+            for (k, v) in fields {
+                self.o.line(format!("{}: {},", ident(k), rust_type(v)));
+            }
+            self.o.pop();
+            self.o.line("}");
+        }
+        if !cx.s.semaphores.is_empty() {
+            self.o.blank();
+            for (i, n) in cx.s.semaphores.iter().enumerate() {
+                let name = sem_name(i, cx.s.semaphores.len()).to_uppercase();
+                self.o.line(format!(
+                    "static {name}: Semaphore = Semaphore::const_new({n}); // at most {n} at a time"
+                ));
+            }
+        }
+        if guards {
+            self.o.blank();
+            self.o.line(
+                "/// Runs its closure when dropped. A cancelled future is dropped, not resumed,",
+            );
+            self.o.line("/// so this is where it can say so.");
+            self.o.line("struct OnCancel<F: FnMut()>(F);");
+            self.o.blank();
+            self.o.line("impl<F: FnMut()> Drop for OnCancel<F> {");
+            self.o.push();
+            self.o.line("fn drop(&mut self) {");
+            self.o.push();
+            self.o.line("(self.0)();");
+            self.o.pop();
+            self.o.line("}");
+            self.o.pop();
+            self.o.line("}");
+        }
+        if cx.s.tasks.iter().any(|t| t.thread.is_some()) || blocks {
+            // std::thread::sleep is written in full where used.
+        }
+        if cpu {
+            self.o.blank();
+            self.o
+                .line("/// Real work for the processor: count the primes below limit.");
+            self.o.line("fn count_primes(limit: u64) -> u64 {");
+            self.o.push();
+            self.o
+                .line("(2..limit).filter(|n| (2..).take_while(|d| d * d <= *n).all(|d| n % d != 0)).count() as u64");
+            self.o.pop();
+            self.o.line("}");
+        }
+        for f in 0..cx.g.fns.len() {
+            self.o.blank();
+            self.function(f);
+        }
+        self.o.blank();
+        self.o.begin(0);
+        self.fn_params = Vec::new();
+        self.o
+            .line("#[tokio::main(flavor = \"current_thread\")] // one thread, one event loop");
+        let def = self.o.line("async fn main() {");
+        self.o.slot("start", def);
+        self.o.push();
+        let main = &cx.main;
+        self.stmts(&main.stmts, false);
+        let last = self.o.last_line();
+        self.o.slot("end", last);
+        self.o.pop();
+        self.o.line("}");
+    }
+
+    fn uses_join_all(&self) -> bool {
+        let mut all = Vec::new();
+        super::lower::flatten(&self.cx.main.stmts, &mut all);
+        for b in &self.cx.bodies {
+            super::lower::flatten(&b.stmts, &mut all);
+        }
+        all.iter().any(|s| match s {
+            Stmt::Gather { tasks, .. } | Stmt::Combine { tasks, .. } => {
+                tasks.len() >= 3 && self.cx.g.range(tasks).is_some()
+            }
+            _ => false,
+        })
+    }
+
+    fn function(&mut self, f: usize) {
+        let cx = self.cx;
+        let def = &cx.g.fns[f];
+        let body: &Body = &cx.bodies[f];
+        self.o.begin(f + 1);
+        let names = param_names(&def.params);
+        let typed: Vec<String> = names
+            .iter()
+            .zip(&def.params)
+            .enumerate()
+            .map(|(k, (n, kind))| {
+                let ty = match kind {
+                    ParamKind::IntLabel => "i64".to_string(),
+                    ParamKind::StrLabel => "&'static str".to_string(),
+                    ParamKind::Ms => "u64".to_string(),
+                    ParamKind::Val => {
+                        cx.g.args_of(def.rep)
+                            .iter()
+                            .filter(|a| matches!(a, Arg::Val(_)))
+                            .nth(
+                                def.params[..k]
+                                    .iter()
+                                    .filter(|p| **p == ParamKind::Val)
+                                    .count(),
+                            )
+                            .map_or("i64".to_string(), |a| match a {
+                                Arg::Val(v) => rust_type(v),
+                                _ => "i64".into(),
+                            })
+                    }
+                };
+                format!("{n}: {ty}")
+            })
+            .collect();
+        self.fn_params = names;
+        let example = cx.facts.results.get(def.rep).cloned().flatten();
+        let ret_ty = match &body.ret {
+            Some(Ret::Val(v)) => Some(tval_type(v, example.as_ref())),
+            Some(Ret::Var(v)) => v.example.as_ref().map(rust_type),
+            None => None,
+        };
+        let fails = self.fails.get(f).copied().unwrap_or(false);
+        let ret_ty = match (ret_ty, fails) {
+            (Some(t), true) => Some(format!("Result<{t}, String>")),
+            (None, true) => Some("Result<(), String>".into()),
+            (t, false) => t,
+        };
+        let arrow = ret_ty.map(|t| format!(" -> {t}")).unwrap_or_default();
+        if def.worker {
+            self.o
+                .line("/// Runs on a thread of its own: a blocking sleep is fine there.");
+        }
+        let plain = def.worker || cx.plain.get(f).copied().unwrap_or(false);
+        let head = format!(
+            "{}fn {}({}){arrow} {{",
+            if plain { "" } else { "async " },
+            self.names[f],
+            typed.join(", ")
+        );
+        let line = self.o.line(head);
+        self.o.slot("start", line);
+        self.o.push();
+        self.stmts(&body.stmts, def.worker);
+        let ret = match &body.ret {
+            Some(Ret::Val(v)) => Some(self.tval(v)),
+            Some(Ret::Var(v)) => Some(var(v)),
+            None => None,
+        };
+        match (ret, fails) {
+            (Some(r), true) => {
+                let l = self.o.line(format!("Ok({r})"));
+                self.o.slot("end", l);
+            }
+            (None, true) => {
+                let l = self.o.line("Ok(())");
+                self.o.slot("end", l);
+            }
+            (Some(r), false) => {
+                let l = self.o.line(r);
+                self.o.slot("end", l);
+            }
+            (None, false) => {
+                let l = self.o.last_line();
+                self.o.slot("end", l);
+            }
+        }
+        self.o.pop();
+        self.o.line("}");
+    }
+
+    fn dur(&self, d: Dur) -> String {
+        match d {
+            Dur::Ms(ms) => {
+                let v = self.cx.ms(ms).round() as u64;
+                format!("Duration::from_millis({})", digits(v))
+            }
+            Dur::Param(p) => {
+                let name = self.fn_params.get(p).cloned().unwrap_or_else(|| "0".into());
+                if self.cx.scale == 1.0 {
+                    format!("Duration::from_millis({name})")
+                } else {
+                    format!(
+                        "Duration::from_secs_f64({name} as f64 / 1000.0 * {})",
+                        super::decimal(self.cx.scale)
+                    )
+                }
+            }
+        }
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt], worker: bool) {
+        for s in stmts {
+            self.stmt(s, worker);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt, worker: bool) {
+        let cx = self.cx;
+        match s {
+            Stmt::Print { text, key } => {
+                let l = self.o.line(format!("println!({});", self.fmt(text)));
+                self.o.slot_print(l, *key);
+            }
+            Stmt::Sleep(d) => {
+                let l = if worker {
+                    self.o.line(format!(
+                        "std::thread::sleep({}); // this thread only",
+                        self.dur(*d)
+                    ))
+                } else {
+                    self.o.line(format!("sleep({}).await;", self.dur(*d)))
+                };
+                self.o.slot("sleep", l);
+                self.o.slot("wake", l);
+            }
+            Stmt::Block(d) => {
+                let l = self.o.line(format!(
+                    "std::thread::sleep({}); // blocks the thread: nothing else runs",
+                    self.dur(*d)
+                ));
+                self.o.slot("block", l);
+                self.o.slot("unblock", l);
+            }
+            Stmt::Cpu { work, assign } => {
+                let l = match assign {
+                    Some(v) => {
+                        self.o
+                            .line(format!("let {} = count_primes({});", var(v), digits(*work)))
+                    }
+                    None => self.o.line(format!("count_primes({});", digits(*work))),
+                };
+                self.o.slot("block", l);
+                self.o.slot("unblock", l);
+            }
+            Stmt::Spawn { var: v, task } => {
+                let l = self.o.line(format!(
+                    "let {} = tokio::spawn({});",
+                    var(v),
+                    self.future(*task)
+                ));
+                self.o.slot("spawn", l);
+            }
+            Stmt::Await { what, task, assign } => {
+                let q = if self.fails_task(*task) { "?" } else { "" };
+                let expr = match what {
+                    Target::Spawned(v) => format!("{}.await.unwrap(){q}", var(v)),
+                    Target::InPlace(t) => format!("{}{q}", self.run_in_place(*t)),
+                };
+                let l = match assign {
+                    Some(v) => self.o.line(format!("let {} = {expr};", var(v))),
+                    None => self.o.line(format!("{expr};")),
+                };
+                self.o.slot("fail", l);
+            }
+            Stmt::Gather { tasks, assign } => {
+                let l = self.join(tasks, assign);
+                self.o.slot_repeat("spawn", l);
+                self.o.slot("fail", l);
+            }
+            Stmt::SeqGather { tasks, assign } => {
+                let l = match cx.g.range(tasks) {
+                    Some((f, lo, hi)) if tasks.len() >= 3 => {
+                        let l = self
+                            .o
+                            .line(format!("let mut {} = Vec::new();", var(assign)));
+                        self.o.line(format!(
+                            "for i in {} {{ {}.push({}); }}",
+                            rs_range(lo, hi),
+                            var(assign),
+                            self.run_in_place_i(f)
+                        ));
+                        l
+                    }
+                    _ => {
+                        let items: Vec<String> =
+                            tasks.iter().map(|t| self.run_in_place(*t)).collect();
+                        self.o
+                            .line(format!("let {} = [{}];", var(assign), items.join(", ")))
+                    }
+                };
+                self.o.slot("fail", l);
+            }
+            Stmt::Combine { how, tasks, assign } => {
+                let futs: Vec<String> = tasks.iter().map(|t| self.future(*t)).collect();
+                let target = assign.as_ref().map_or("outcome".into(), var);
+                let l = match how {
+                    Combinator::All => self.o.line(format!(
+                        "let {target} = futures::future::try_join_all([{}]).await;",
+                        futs.join(", ")
+                    )),
+                    Combinator::AllSettled => self
+                        .o
+                        .line(format!("let {target} = tokio::join!({});", futs.join(", "))),
+                    Combinator::Race => {
+                        let l = self.o.line(format!("let {target} = tokio::select! {{"));
+                        self.o.push();
+                        for (k, f) in futs.iter().enumerate() {
+                            self.o.line(format!("r{k} = {f} => r{k},"));
+                        }
+                        self.o.pop();
+                        self.o.line("};");
+                        l
+                    }
+                    Combinator::Any => self.o.line(format!(
+                        "let {target} = futures::future::select_ok([{}]).await;",
+                        futs.join(", ")
+                    )),
+                };
+                self.o.slot_repeat("spawn", l);
+            }
+            Stmt::WaitFor { tasks, ms, assign } => {
+                let futs: Vec<String> = tasks.iter().map(|t| self.future(*t)).collect();
+                self.o.line(format!(
+                    "let deadline = Instant::now() + {};",
+                    self.dur(*ms)
+                ));
+                let l = self.o.line(format!(
+                    "let handles = [{}].map(tokio::spawn);",
+                    futs.join(", ")
+                ));
+                self.o.slot_repeat("spawn", l);
+                let target = assign.as_ref().map_or("results".into(), var);
+                self.o.line(format!("let mut {target} = Vec::new();"));
+                self.o.line("for mut handle in handles {");
+                self.o.push();
+                self.o
+                    .line("match timeout_at(deadline, &mut handle).await {");
+                self.o.push();
+                self.o
+                    .line(format!("Ok(done) => {target}.push(done.unwrap()),"));
+                self.o.line("Err(_) => {");
+                self.o.push();
+                self.o.line("handle.abort(); // too late: cancel it");
+                self.o.line("let _ = handle.await; // and let it stop");
+                self.o.pop();
+                self.o.line("}");
+                self.o.pop();
+                self.o.line("}");
+                self.o.pop();
+                self.o.line("}");
+            }
+            Stmt::Timeout {
+                ms,
+                body,
+                on_timeout,
+            } => {
+                self.o
+                    .line(format!("let outcome = timeout({}, async {{", self.dur(*ms)));
+                self.o.push();
+                self.stmts(body, worker);
+                self.o.pop();
+                self.o.line("})");
+                self.o.line(".await;");
+                let l = self.o.line("if outcome.is_err() {");
+                let g = self.o.slot("timeout", l);
+                let old = self.o.set_guard(g);
+                self.o.push();
+                self.stmts(on_timeout, worker);
+                self.o.pop();
+                self.o.restore_guard(old);
+                self.o.line("}");
+            }
+            Stmt::Sem { sem, body } => {
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let l = self
+                    .o
+                    .line(format!("let permit = {name}.acquire().await.unwrap();"));
+                self.o.slot("acquire_wait", l);
+                self.o.slot("acquire", l);
+                self.stmts(body, worker);
+                let r = self.o.line("drop(permit); // the next in line gets it");
+                self.o.slot("release", r);
+            }
+            Stmt::Acquire(sem) => {
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let l = self
+                    .o
+                    .line(format!("{name}.acquire().await.unwrap().forget();"));
+                self.o.slot("acquire_wait", l);
+                self.o.slot("acquire", l);
+            }
+            Stmt::Release(sem) => {
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let l = self.o.line(format!("{name}.add_permits(1);"));
+                self.o.slot("release", l);
+            }
+            Stmt::Fail(text) => {
+                let l = self
+                    .o
+                    .line(format!("return Err({}.to_string());", self.string(text)));
+                self.o.slot("fail", l);
+            }
+            Stmt::SetResult { var: v, val } => {
+                self.o.line(format!("let {} = {};", var(v), self.tval(val)));
+            }
+            Stmt::CallNoAwait(t) => {
+                let l = self.o.line(format!(
+                    "{}; // never awaited: a future does nothing until polled",
+                    self.future(*t)
+                ));
+                self.o.slot("warn", l);
+                self.o.slot("spawn", l);
+            }
+            Stmt::Schedule { queue, text, key } => {
+                let lit = rust_str(text);
+                let l = match queue {
+                    Queue::Sync => self.o.line(format!("println!({lit});")),
+                    Queue::Micro => self.o.line(format!(
+                        "tokio::spawn(async {{ println!({lit}) }}); // runs when main yields"
+                    )),
+                    Queue::Macro => self.o.line(format!(
+                        "tokio::spawn(async {{ sleep(Duration::ZERO).await; println!({lit}) }});"
+                    )),
+                };
+                self.o.slot_print(l, *key);
+            }
+            Stmt::AwaitLoop { tasks, assign } => {
+                if let Some((f, lo, hi)) = cx.g.range(tasks) {
+                    let q = if self.fails.get(f).copied().unwrap_or(false) {
+                        "?"
+                    } else {
+                        ""
+                    };
+                    if let Some(v) = assign {
+                        self.o
+                            .line(format!("let mut {} = Default::default();", var(v)));
+                    }
+                    self.o.line(format!("for i in {} {{", rs_range(lo, hi)));
+                    self.o.push();
+                    let call = format!("{}{q}", self.run_in_place_i(f));
+                    match assign {
+                        Some(v) => self.o.line(format!("{} = {call};", var(v))),
+                        None => self.o.line(format!("{call};")),
+                    };
+                    self.o.pop();
+                    self.o.line("}");
+                }
+            }
+            Stmt::Guard { body, on_cancel } => {
+                let l = if on_cancel.len() == 1 {
+                    match &on_cancel[0] {
+                        Stmt::Print { text, .. } => self.o.line(format!(
+                            "let guard = OnCancel(|| println!({}));",
+                            self.fmt(text)
+                        )),
+                        _ => self.o.line("let guard = OnCancel(|| ());"),
+                    }
+                } else {
+                    let l = self.o.line("let guard = OnCancel(|| {");
+                    self.o.push();
+                    for s in on_cancel {
+                        if let Stmt::Print { text, .. } = s {
+                            self.o.line(format!("println!({});", self.fmt(text)));
+                        }
+                    }
+                    self.o.pop();
+                    self.o.line("});");
+                    l
+                };
+                let g = self.o.slot("cancel", l);
+                // Prints of the cleanup run from the guard's line.
+                let old = self.o.set_guard(g);
+                for s in on_cancel {
+                    if let Stmt::Print { key, .. } = s {
+                        self.o.slot_print(l, *key);
+                    }
+                }
+                self.o.restore_guard(old);
+                self.stmts(body, worker);
+                self.o
+                    .line("std::mem::forget(guard); // finished: nothing to clean up");
+            }
+        }
+    }
+
+    fn fails_task(&self, t: TaskId) -> bool {
+        self.cx
+            .g
+            .fn_of
+            .get(t)
+            .copied()
+            .flatten()
+            .and_then(|f| self.fails.get(f).copied())
+            .unwrap_or(false)
+    }
+
+    /// `join_all(range)` for one function over a label range, else `tokio::join!`.
+    fn join(&mut self, tasks: &[TaskId], assign: &Option<Var>) -> u32 {
+        if tasks.len() >= 3 {
+            if let Some((f, lo, hi)) = self.cx.g.range(tasks) {
+                let expr = format!(
+                    "join_all(({}).map({})).await",
+                    rs_range(lo, hi),
+                    self.names[f]
+                );
+                return match assign {
+                    Some(v) => self.o.line(format!("let {} = {expr};", var(v))),
+                    None => self.o.line(format!("{expr};")),
+                };
+            }
+        }
+        let futs: Vec<String> = tasks.iter().map(|t| self.future(*t)).collect();
+        match assign {
+            Some(v) => {
+                let names: Vec<String> = (1..=tasks.len()).map(|k| format!("r{k}")).collect();
+                let l = self.o.line(format!(
+                    "let ({}) = tokio::join!({});",
+                    names.join(", "),
+                    futs.join(", ")
+                ));
+                self.o
+                    .line(format!("let {} = [{}];", var(v), names.join(", ")));
+                l
+            }
+            None => self.o.line(format!("tokio::join!({});", futs.join(", "))),
+        }
+    }
+
+    fn future(&self, t: TaskId) -> String {
+        let cx = self.cx;
+        let Some(f) = cx.g.fn_of.get(t).copied().flatten() else {
+            return "main()".into();
+        };
+        let args: Vec<String> = cx.g.args_of(t).iter().map(|a| self.arg(a)).collect();
+        if cx.g.fns[f].worker {
+            format!(
+                "async {{ tokio::task::spawn_blocking(|| {}({})).await.unwrap() }}",
+                self.names[f],
+                args.join(", ")
+            )
+        } else {
+            format!("{}({})", self.names[f], args.join(", "))
+        }
+    }
+
+    /// Runs task `t` right here: `f(..).await`, or a plain call of a plain function.
+    fn run_in_place(&self, t: TaskId) -> String {
+        if self.cx.is_plain(t) {
+            self.future(t)
+        } else {
+            format!("{}.await", self.future(t))
+        }
+    }
+
+    fn run_in_place_i(&self, f: usize) -> String {
+        if self.cx.plain.get(f).copied().unwrap_or(false) {
+            format!("{}(i)", self.names[f])
+        } else {
+            format!("{}(i).await", self.names[f])
+        }
+    }
+
+    fn arg(&self, a: &Arg) -> String {
+        match a {
+            Arg::Int(i) => i.to_string(),
+            Arg::Str(s) => rust_str(s),
+            Arg::Ms(ms) => digits(*ms),
+            Arg::Val(v) => rust_lit(v),
+        }
+    }
+
+    fn label(&self) -> String {
+        self.fn_params
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "i".into())
+    }
+
+    /// `println!` arguments: a format string with inline names.
+    fn fmt(&self, text: &[TP]) -> String {
+        let mut inner = String::new();
+        for p in text {
+            match p {
+                TP::Lit(s) => inner.push_str(&escape(s).replace('{', "{{").replace('}', "}}")),
+                TP::Label => inner.push_str(&format!("{{{}}}", self.label())),
+                TP::Param(p) => inner.push_str(&format!(
+                    "{{{}}}",
+                    self.fn_params.get(*p).cloned().unwrap_or_default()
+                )),
+                TP::Var(v) => {
+                    if matches!(v.example, Some(Value::Str(_))) {
+                        inner.push_str(&format!("{{{}}}", var(v)))
+                    } else {
+                        inner.push_str(&format!("{{{}:?}}", var(v)))
+                    }
+                }
+            }
+        }
+        format!("\"{inner}\"")
+    }
+
+    /// A string expression: a literal or a `format!`.
+    fn string(&self, text: &[TP]) -> String {
+        if text.iter().all(|p| matches!(p, TP::Lit(_))) {
+            let s: String = text
+                .iter()
+                .map(|p| match p {
+                    TP::Lit(s) => s.as_str(),
+                    _ => "",
+                })
+                .collect();
+            rust_str(&s)
+        } else {
+            format!("format!({})", self.fmt(text))
+        }
+    }
+
+    fn tval(&self, t: &TVal) -> String {
+        match t {
+            TVal::Const(v) => rust_lit(v),
+            TVal::Label => self.label(),
+            TVal::Param(p) => self
+                .fn_params
+                .get(*p)
+                .cloned()
+                .unwrap_or_else(|| "None".into()),
+            TVal::Text(pieces) => {
+                let tp: Vec<TP> = pieces
+                    .iter()
+                    .map(|p| match p {
+                        TPiece::Lit(s) => TP::Lit(s.clone()),
+                        TPiece::Label => TP::Label,
+                        TPiece::Param(p) => TP::Param(*p),
+                        TPiece::Result | TPiece::Slot(_) => TP::Lit(String::new()),
+                    })
+                    .collect();
+                format!("format!({})", self.fmt(&tp))
+            }
+            TVal::List(items) => format!(
+                "vec![{}]",
+                items
+                    .iter()
+                    .map(|x| self.tval(x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            TVal::Record(fields) => format!(
+                "{RUST_RECORD} {{ {} }}",
+                fields
+                    .iter()
+                    .map(|(k, x)| format!("{}: {}", ident(k), self.tval(x)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+fn var(v: &Var) -> String {
+    snake(&v.words)
+}
+
+fn ident(k: &str) -> String {
+    let w = super::group::words(k);
+    if w.is_empty() {
+        "field".into()
+    } else {
+        snake(&w)
+    }
+}
+
+fn sem_name(i: usize, count: usize) -> String {
+    if count <= 1 {
+        "sem".into()
+    } else {
+        format!("sem{}", i + 1)
+    }
+}
+
+/// `0..10` or `1..4` for labels lo..=hi.
+fn rs_range(lo: i64, hi: i64) -> String {
+    format!("{lo}..{}", hi + 1)
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rust_str(s: &str) -> String {
+    format!("\"{}\"", escape(s))
+}
+
+fn rust_lit(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Str(s) => rust_str(s),
+        Value::List(items) => format!(
+            "vec![{}]",
+            items.iter().map(rust_lit).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Record(fields) => format!(
+            "{RUST_RECORD} {{ {} }}",
+            fields
+                .iter()
+                .map(|(k, x)| format!("{}: {}", ident(k), rust_lit(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
