@@ -210,3 +210,49 @@ fn the_real_lessons_pass_strictly() {
     );
     assert_eq!(lessons.len(), 3 * 27);
 }
+
+/// A lesson tree in a fresh temporary folder: `files` are `(lang/name.md, fixture to copy)`.
+fn tree(tag: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("ap-lessons-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (to, from) in files {
+        let dest = root.join(to);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(format!("{DIR}/{from}"), dest).unwrap();
+    }
+    root
+}
+
+#[test]
+fn the_build_refuses_a_malicious_lesson_naming_file_and_line() {
+    let root = tree(
+        "bad",
+        &[
+            ("en/breakfast.md", "valid.md"),
+            ("fr/breakfast.md", "javascript-link.md"),
+        ],
+    );
+    let errors = lint::build(&root, false).expect_err("a javascript: link must fail the build");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0].to_string(),
+        "lessons/fr/breakfast.md:28: javascript: link refused"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn the_build_compiles_a_clean_tree_and_warns_or_refuses_missing_lessons() {
+    let root = tree("ok", &[("en/breakfast.md", "valid.md")]);
+    let (code, warnings) = lint::build(&root, false).unwrap();
+    assert!(code.contains("static EN: [Lesson; 1]"), "{code}");
+    assert!(code.contains("static FR: [Lesson; 0]"));
+    assert!(code.contains("QuestionKind::Total"));
+    assert!(code.contains("Block::Watch("));
+    assert!(warnings
+        .iter()
+        .any(|w| w.to_string().contains("missing lesson \"hello\" in en")));
+    let errors = lint::build(&root, true).unwrap_err();
+    assert_eq!(errors.len(), 3 * 27 - 1, "every other lesson is missing");
+    std::fs::remove_dir_all(&root).unwrap();
+}
