@@ -11,7 +11,7 @@ TIERS=${TIERS:-$ALL_TIERS}
 KEEP_GOING=${KEEP_GOING:-0}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-tier_fmt() { cargo fmt --check; }
+tier_fmt() { cargo fmt --check -- --color never; }
 # src/model must stay pure: tested natively, never touching a browser crate (ARCHITECTURE.md).
 tier_purity() {
   local hits
