@@ -11,6 +11,8 @@ const wanted = process.argv.slice(2);
 const want = (name) => !wanted.length || wanted.includes(name);
 const SEEDS = ['breakfast', 'gather-fetch', 'unequal-gather', 'crawler', 'weather', 'background-task'];
 const rows = [];
+const lines = [];
+const log = (line) => { lines.push(line); console.log(line); };
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
@@ -21,11 +23,11 @@ const median = (xs) => pct([...xs].sort((a, b) => a - b), 0.5);
 function figure(name, value, budget = '', ok = null) {
   const verdict = ok === null ? '' : ok ? 'ok' : 'OVER BUDGET';
   rows.push({ name, ok });
-  console.log(`${name.padEnd(44)} ${String(value).padEnd(44)} ${budget ? `budget ${budget}` : ''}${verdict ? `  [${verdict}]` : ''}`);
+  log(`${name.padEnd(44)} ${String(value).padEnd(44)} ${budget ? `budget ${budget}` : ''}${verdict ? `  [${verdict}]` : ''}`);
 }
 function failed(name, err) {
   rows.push({ name, ok: false });
-  console.log(`${name.padEnd(44)} could not measure: ${String(err?.message || err).split('\n')[0].slice(0, 140)}`);
+  log(`${name.padEnd(44)} could not measure: ${String(err?.message || err).split('\n')[0].slice(0, 140)}`);
 }
 
 // ---------- size ----------
@@ -141,7 +143,7 @@ async function accuracy(env) {
   figure('per-event error vs ideal, 6 seeds × 2 modes', `p50 ${ms(pct(s, 0.5))}, p95 ${ms(pct(s, 0.95))}, max ${ms(s.at(-1))} (${s.length} events)`,
     'p95 ≤ 4 ms, order = plan', s.length > 0 && pct(s, 0.95) <= 4 && notes.length === 0);
   figure('seed scenarios: worst measured / ideal total', worstTotal ? worstTotal.toFixed(4) : 'n/a', '≤ 1.01', worstTotal > 0 && worstTotal <= 1.01);
-  if (notes.length) console.log(`    ${notes.join('\n    ')}`);
+  if (notes.length) log(`    ${notes.join('\n    ')}`);
   // Reference: how late raw setTimeout fires in this same document (what "within 1 ms of raw JS" means).
   const late = await frame.evaluate(async () => {
     const out = [];
@@ -203,7 +205,7 @@ async function memory(env) {
 }
 
 // ---------- main ----------
-console.log(`Async Playground bench — ${DIST} — ${new Date().toISOString()}`);
+log(`Async Playground bench — ${DIST} — ${new Date().toISOString()}`);
 if (want('size')) sizes();
 const env = await start();
 for (const [name, fn] of [['startup', startup], ['ratio', ratio], ['accuracy', accuracy], ['crawler', crawler], ['memory', memory]]) {
@@ -212,4 +214,8 @@ for (const [name, fn] of [['startup', startup], ['ratio', ratio], ['accuracy', a
 }
 await env.close();
 const over = rows.filter((r) => r.ok === false);
-console.log(over.length ? `\n${over.length} figure(s) over budget or not measured: ${over.map((r) => r.name).join('; ')}` : '\nevery figure within its budget');
+log(over.length ? `\n${over.length} figure(s) over budget or not measured: ${over.map((r) => r.name).join('; ')}` : '\nevery figure within its budget');
+// Kept for the README's Performance section (bench/out/ is not committed).
+const outDir = path.join(path.dirname(new URL(import.meta.url).pathname), 'out');
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(path.join(outDir, 'latest.txt'), lines.join('\n') + '\n');
