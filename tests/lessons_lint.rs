@@ -256,3 +256,43 @@ fn the_build_compiles_a_clean_tree_and_warns_or_refuses_missing_lessons() {
     assert_eq!(errors.len(), 3 * 27 - 1, "every other lesson is missing");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn mojibake_is_told_apart_from_clean_french_and_spanish() {
+    fn check(s: &str) -> Result<&str, LessonError> {
+        lint::check_text("t.md", s.as_bytes())
+    }
+    for bad in [
+        "rÃ©seau",
+        "derriÃ¨re",
+        "isnâ€™t",
+        "â€œquotedâ€",
+        "smile ðŸ˜€",
+        "Ã‰tat",
+        "deux\u{a0}Â\u{a0}:",
+        "Ã  la fois",
+        "Å“uvre",
+        "Â©",
+    ] {
+        let e = check(bad).expect_err(bad);
+        assert!(e.reason.contains("mojibake"), "{bad}: {e}");
+    }
+    for good in [
+        "déjà à côté",
+        "«réalisé»",
+        "réalisé…",
+        "São Paulo",
+        "Âge",
+        "tâche",
+        "año",
+        "¿Qué?",
+        "œuvre",
+        "« guillemets »",
+        "naïve",
+        "über",
+        "1,5 s — 2 s",
+        "l’événement",
+    ] {
+        assert!(check(good).is_ok(), "{good}: {:?}", check(good));
+    }
+}

@@ -230,7 +230,9 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LessonErro
                 ));
             }
             if let Some(p) = prev {
-                if MOJIBAKE_LEADS.contains(p) && is_cp1252_continuation(c) {
+                // `Ã ` is à (C3 A0) after its no-break space was turned into a space.
+                if MOJIBAKE_LEADS.contains(p) && is_cp1252_continuation(c) || (p == 'Ã' && c == ' ')
+                {
                     return Err(err(
                         file,
                         n,
