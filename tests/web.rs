@@ -147,21 +147,78 @@ fn order(tr: &Trace) -> Vec<(usize, &'static str)> {
     tr.order()
 }
 
-/// Every event within 50 ms + 2 % of its ideal time (same order assumed).
-fn assert_times(measured: &Trace, ideal: &Trace) {
-    assert_eq!(measured.events.len(), ideal.events.len());
-    for (m, i) in measured.events.iter().zip(&ideal.events) {
-        let tol = 50.0 + 0.02 * i.t;
-        assert!(
-            (m.t - i.t).abs() <= tol,
-            "{}: task {} {} at {:.1}, ideal {}",
-            measured.scenario,
-            m.task,
-            m.kind.name(),
-            m.t,
-            i.t
-        );
+/// The first event off its ideal time by more than 50 ms + 2 % (same order assumed). The 50 ms
+/// are real milliseconds (timer jitter is real time): at speed 4 they are 200 scenario ms.
+fn time_error(measured: &Trace, ideal: &Trace) -> Option<String> {
+    if measured.events.len() != ideal.events.len() {
+        return Some(format!(
+            "{} events, ideal {}",
+            measured.events.len(),
+            ideal.events.len()
+        ));
     }
+    measured
+        .events
+        .iter()
+        .zip(&ideal.events)
+        .find_map(|(m, i)| {
+            let tol = 50.0 + 0.02 * i.t;
+            ((m.t - i.t).abs() > tol).then(|| {
+                format!(
+                    "{}: task {} {} at {:.1}, ideal {}",
+                    measured.scenario,
+                    m.task,
+                    m.kind.name(),
+                    m.t,
+                    i.t
+                )
+            })
+        })
+}
+
+/// Runs `programs` and checks each trace against its plan: the order must be the plan's every
+/// time; a timing miss is retried (twice) because a loaded 2-core machine can stall the page
+/// for a moment, while a wrong program misses every time.
+async fn run_against_plans(programs: Vec<Scenario>, c: RunConfig, times: bool) -> Outcome {
+    let ideals: Vec<Trace> = programs
+        .iter()
+        .map(|sc| plan::plan(sc, c.lang).expect("plan"))
+        .collect();
+    let mut last = String::new();
+    for attempt in 0..3 {
+        let o = run(programs.clone(), c).await;
+        for (tr, ideal) in o.traces.iter().zip(&ideals) {
+            let name = format!("{} {:?} {:?}", tr.scenario, tr.mode, c.lang);
+            if tr.tasks.iter().any(|t| t.thread.is_some()) {
+                // Worker lanes run in parallel: each thread's own order is the plan's.
+                for th in thread_names(tr) {
+                    assert_eq!(
+                        per_thread(tr, &th),
+                        per_thread(ideal, &th),
+                        "{name} thread {th}"
+                    );
+                }
+            } else {
+                assert_eq!(order(tr), order(ideal), "{name}");
+            }
+        }
+        let miss = if times {
+            o.traces
+                .iter()
+                .zip(&ideals)
+                .find_map(|(m, i)| time_error(m, i))
+        } else {
+            None
+        };
+        match miss {
+            None => return o,
+            Some(why) => {
+                web_sys::console::log_1(&format!("attempt {attempt}: {why}").into());
+                last = why;
+            }
+        }
+    }
+    panic!("timing missed three times: {last}");
 }
 
 #[wasm_bindgen_test]
@@ -217,24 +274,23 @@ async fn breakfast_sequential_takes_twice_as_long() {
     );
 }
 
+/// The `end`/`acquire` events after the first `limit` acquires (the t = 0 ones).
+fn ends_and_acquires(tr: &Trace, skip: usize) -> Vec<(usize, &'static str)> {
+    tr.order()
+        .into_iter()
+        .filter(|(_, k)| *k == "end" || *k == "acquire")
+        .skip(skip)
+        .take(6)
+        .collect()
+}
+
 #[wasm_bindgen_test]
 async fn crawler_orders_equal_time_work_per_event_loop() {
+    let sc = crawler(Mode::Concurrent, 6, 3, 200);
     // asyncio: every wait due at an instant first, then what they made ready.
-    let o = run(
-        vec![crawler(Mode::Concurrent, 6, 3, 200)],
-        cfg(CodeLang::Python, 1.0),
-    )
-    .await;
-    let tr = &o.traces[0];
-    let at_200: Vec<(usize, &str)> = tr
-        .events
-        .iter()
-        .filter(|e| e.t > 150.0 && e.t < 350.0 && e.kind.name() != "release")
-        .map(|e| (e.task, e.kind.name()))
-        .filter(|(_, k)| *k == "end" || *k == "acquire")
-        .collect();
+    let o = run_against_plans(vec![sc.clone()], cfg(CodeLang::Python, 1.0), true).await;
     assert_eq!(
-        at_200,
+        ends_and_acquires(&o.traces[0], 3),
         vec![
             (1, "end"),
             (2, "end"),
@@ -245,21 +301,9 @@ async fn crawler_orders_equal_time_work_per_event_loop() {
         ]
     );
     // The browser: each timer its own macrotask, what it made ready runs before the next one.
-    let o = run(
-        vec![crawler(Mode::Concurrent, 6, 3, 200)],
-        cfg(CodeLang::Js, 1.0),
-    )
-    .await;
-    let tr = &o.traces[0];
-    let at_200: Vec<(usize, &str)> = tr
-        .events
-        .iter()
-        .filter(|e| e.t > 150.0 && e.t < 350.0)
-        .map(|e| (e.task, e.kind.name()))
-        .filter(|(_, k)| *k == "end" || *k == "acquire")
-        .collect();
+    let o = run_against_plans(vec![sc], cfg(CodeLang::Js, 1.0), true).await;
     assert_eq!(
-        at_200,
+        ends_and_acquires(&o.traces[0], 3),
         vec![
             (1, "end"),
             (4, "acquire"),
@@ -269,7 +313,6 @@ async fn crawler_orders_equal_time_work_per_event_loop() {
             (6, "acquire")
         ]
     );
-    assert!((tr.total_ms - 400.0).abs() < 50.0, "total {}", tr.total_ms);
 }
 
 /// Every catalog scenario, both modes, each code language whose loop differs: the measured order
@@ -281,7 +324,7 @@ async fn catalog_matches_the_plans() {
         .collect();
     for id in catalog::IDS {
         let Some(info) = catalog::info(id) else {
-            continue;
+            panic!("{id} has no info");
         };
         for mode in Mode::ALL {
             let params: Params = catalog::param_specs(id)
@@ -292,25 +335,10 @@ async fn catalog_matches_the_plans() {
                 Ok(sc) => sc,
                 Err(e) => panic!("{id} {mode:?}: {e}"),
             };
+            // CPU pieces are measured, not planned; worker lanes interleave freely with main.
+            let times = !info.uses_workers;
             for lang in [CodeLang::Python, CodeLang::Js] {
-                let ideal = plan::plan(&sc, lang).expect("plan");
-                let o = run(vec![sc.clone()], cfg(lang, 4.0)).await;
-                let tr = &o.traces[0];
-                if info.uses_workers {
-                    // Worker lanes run in parallel: compare each thread's own order.
-                    for th in thread_names(tr) {
-                        assert_eq!(
-                            per_thread(tr, &th),
-                            per_thread(&ideal, &th),
-                            "{id} {mode:?} {lang:?} thread {th}"
-                        );
-                    }
-                } else {
-                    assert_eq!(order(tr), order(&ideal), "{id} {mode:?} {lang:?}");
-                }
-                if id != "cpu-bound" && !info.uses_workers {
-                    assert_times(tr, &ideal);
-                }
+                run_against_plans(vec![sc.clone()], cfg(lang, 4.0), times).await;
             }
         }
     }
@@ -552,9 +580,8 @@ async fn hand_built_programs_match_the_planner() {
     for sc in hand_built() {
         for lang in [CodeLang::Python, CodeLang::Js, CodeLang::Rust] {
             let ideal = plan::plan(&sc, lang).expect("plan");
-            let o = run(vec![sc.clone()], cfg(lang, 1.0)).await;
+            let o = run_against_plans(vec![sc.clone()], cfg(lang, 1.0), true).await;
             let tr = &o.traces[0];
-            assert_eq!(order(tr), order(&ideal), "{} {:?} {lang:?}", sc.id, sc.mode);
             assert_eq!(tr.prints(), ideal.prints(), "{} {lang:?}", sc.id);
             let values = |t: &Trace| -> Vec<EventKind> {
                 t.events
@@ -569,7 +596,6 @@ async fn hand_built_programs_match_the_planner() {
                     .collect()
             };
             assert_eq!(values(tr), values(&ideal), "{} {lang:?}", sc.id);
-            assert_times(tr, &ideal);
         }
     }
 }
@@ -837,4 +863,69 @@ async fn ten_thousand_task_crawler_keeps_pace() {
         .into(),
     );
     assert!(ratio < 1.2, "ratio {ratio}");
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_hidden_during_the_run_marks_the_trace() {
+    use wasm_bindgen::JsValue;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let (rec, first_event, at_end) = recorder();
+    runtime::start(
+        vec![breakfast(Mode::Concurrent)],
+        cfg(CodeLang::Python, 4.0),
+        rec.sink(1),
+    );
+    first_event.await.unwrap();
+    // The tab "goes hidden": `document.hidden` reads true, then the browser's event.
+    let desc = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &desc,
+        &"get".into(),
+        &js_sys::Function::new_no_args("return true"),
+    )
+    .unwrap();
+    js_sys::Reflect::set(&desc, &"configurable".into(), &JsValue::TRUE).unwrap();
+    js_sys::Object::define_property(&doc, &"hidden".into(), &desc);
+    doc.dispatch_event(&web_sys::Event::new("visibilitychange").unwrap())
+        .unwrap();
+    js_sys::Reflect::delete_property(&doc, &"hidden".into()).unwrap();
+    at_end.await.unwrap();
+    let o = outcome_of(&rec.updates.borrow());
+    assert!(o.traces[0].hidden);
+    // A run in a visible tab is not marked.
+    let o = run(
+        vec![breakfast(Mode::Concurrent)],
+        cfg(CodeLang::Python, 4.0),
+    )
+    .await;
+    assert!(!o.traces[0].hidden);
+}
+
+/// Accuracy at speed 1 (the bench owns the 4 ms budget; this prints the figure and only
+/// checks the test tolerance).
+#[wasm_bindgen_test]
+async fn accuracy_at_speed_one() {
+    let sc = crawler(Mode::Concurrent, 12, 4, 150);
+    for lang in [CodeLang::Python, CodeLang::Js] {
+        let ideal = plan::plan(&sc, lang).unwrap();
+        let o = run_against_plans(vec![sc.clone()], cfg(lang, 1.0), true).await;
+        let tr = &o.traces[0];
+        let mut errs: Vec<f64> = tr
+            .events
+            .iter()
+            .zip(&ideal.events)
+            .map(|(m, i)| (m.t - i.t).abs())
+            .collect();
+        errs.sort_by(f64::total_cmp);
+        let p95 = errs[errs.len() * 95 / 100];
+        web_sys::console::log_1(
+            &format!(
+                "accuracy {lang:?}: p95 {p95:.2} ms, max {:.2} ms, total {:.1} / {}",
+                errs[errs.len() - 1],
+                tr.total_ms,
+                ideal.total_ms
+            )
+            .into(),
+        );
+    }
 }

@@ -148,9 +148,10 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
         }
         Step::WaitFor { tasks, ms } => wait_for(p, t, tasks, *ms).await,
         Step::Acquire(s) => {
-            let free = match p.sems.borrow_mut().get_mut(*s) {
-                Some(sem) => sem.try_acquire(),
-                None => return fail(p, t, format!("unknown semaphore {s}")),
+            // Decided before any event: `fail` below borrows the semaphores again.
+            let free = p.sems.borrow_mut().get_mut(*s).map(|sem| sem.try_acquire());
+            let Some(free) = free else {
+                return fail(p, t, format!("unknown semaphore {s}"));
             };
             if free {
                 hold(p, t, *s);
