@@ -1,6 +1,7 @@
 //! Teaching truth for lessons (QUALITY.md): every total a lesson states is the planner's, every
-//! predict question's right answer (graded against the ideal trace, for every code language)
-//! is among its options, and every scenario has a lesson with a question in every language.
+//! predict question's right answer, graded against the ideal trace of every code view (it must
+//! not depend on which view is open), is among its options, and every scenario has a lesson
+//! with a question in every language.
 // Native only: the lint needs pulldown-cmark and toml, native dev-dependencies.
 #![cfg(not(target_arch = "wasm32"))]
 #[path = "../src/lessons/lint.rs"]
@@ -16,15 +17,6 @@ fn ideal(id: &str, mode: Mode, lang: CodeLang) -> Trace {
     let s = catalog::build(id, mode, &Params::new())
         .unwrap_or_else(|e| panic!("{id} {}: {e}", mode.as_str()));
     plan(&s, lang).unwrap_or_else(|e| panic!("{id} {} {lang:?}: {e}", mode.as_str()))
-}
-
-/// Code views a scenario's questions must hold for: the JavaScript-only lessons are about the
-/// browser's loop; the others must not depend on which view is open.
-fn code_langs(scenario: &str) -> &'static [CodeLang] {
-    match scenario {
-        "event-loop-order" | "promise-combinators" => &[CodeLang::Js],
-        _ => &CodeLang::ALL,
-    }
 }
 
 fn every_lesson() -> impl Iterator<Item = &'static Lesson> {
@@ -70,8 +62,8 @@ fn every_question_has_its_ideal_answer_among_its_options() {
         let Some(id) = l.scenario else { continue };
         for q in l.questions {
             let mut answers = Vec::new();
-            for lang in code_langs(id) {
-                let trace = ideal(id, q.mode, *lang);
+            for lang in CodeLang::ALL {
+                let trace = ideal(id, q.mode, lang);
                 let g = grade::grade(q, &trace, None);
                 let right = g.correct_option.unwrap_or_else(|| {
                     panic!(
