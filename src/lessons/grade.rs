@@ -5,6 +5,7 @@
 //! "Finishing" means a task's last lifecycle event, whichever it is: `end`, `fail` or `cancel`
 //! (`SCENARIOS.md`: they are exclusive). The main task (id 0) is the program, not a contestant.
 use super::{QOption, Question, QuestionKind};
+use crate::model::catalog;
 use crate::model::trace::{EventKind, Trace};
 
 /// Two finishes this close (scenario ms) count as "at the same time" for `first_end`: far above
@@ -49,7 +50,7 @@ pub fn grade(q: &Question, trace: &Trace, chosen: Option<&str>) -> Grade {
 
 /// The right answer to `q` according to `trace`, or `None` if the trace cannot tell.
 pub fn answer(q: &Question, trace: &Trace) -> Option<String> {
-    if !program_ended(trace) {
+    if !program_ended(trace) || !default_params(trace) {
         return None;
     }
     match q.kind {
@@ -81,6 +82,17 @@ fn program_ended(trace: &Trace) -> bool {
                 e.kind,
                 EventKind::End { .. } | EventKind::Fail { .. } | EventKind::Cancel
             )
+    })
+}
+
+/// Questions and their options are written for the catalog's default parameters: with 100
+/// downloads instead of 10, "about 4 seconds" is no longer an honest option to grade.
+fn default_params(trace: &Trace) -> bool {
+    catalog::param_specs(&trace.scenario).iter().all(|spec| {
+        trace
+            .params
+            .get(spec.name)
+            .is_none_or(|v| v.as_u64() == Some(spec.default))
     })
 }
 
@@ -296,6 +308,18 @@ mod tests {
             assert_eq!(g.correct_value, None);
             assert!(!g.chosen_correct);
         }
+    }
+
+    #[test]
+    fn a_run_with_other_parameters_than_the_lessons_grades_nothing() {
+        static TOTAL: [QOption; 2] = [opt("4000"), opt("10000")];
+        let qt = q(QuestionKind::Total, &TOTAL);
+        let mut t = breakfast(2001.1);
+        t.scenario = "crawler".into();
+        t.params.insert("count".into(), 10.into());
+        assert_eq!(answer(&qt, &t).as_deref(), Some("4000"), "defaults: graded");
+        t.params.insert("count".into(), 100.into());
+        assert_eq!(answer(&qt, &t), None);
     }
 
     #[test]
