@@ -4,6 +4,16 @@
 //! lessons, and the native tests include it the same way to feed it bad fixtures without breaking
 //! the build. Keeping it out of the crate keeps `pulldown-cmark` and `toml` out of the wasm.
 //! It therefore uses nothing from `crate::`.
+//!
+//! A lesson is `lessons/<lang>/<id>.md`: TOML front matter between `+++` lines (`id` = file
+//! name; `scenario = "<id>"` or `glossary = true`; `title`; `order`; `see_also`;
+//! `expect_total_ms = { concurrent = …, sequential = … }` for every total the text states, bold
+//! figures included; 1–3 `[[questions]]` on scenario lessons with `id`, `kind` (`first_end`,
+//! `total`, `nth_print` + `n`, `order`), `mode`, `prompt`, `explain` and 2–5
+//! `[[questions.options]]` of `label` and `value`), then a Markdown body: paragraphs, lists,
+//! `> [!TIP]` and `> [!WARNING]`, `code`, **strong**, *em*, `[text](lesson:<id>)`. Nothing
+//! else (no HTML, images, headings, other links). Translations mirror English question ids,
+//! kinds, modes and option values.
 #![allow(dead_code)] // each includer uses a different part
 
 use pulldown_cmark::{BlockQuoteKind, Event, LinkType, Options, Parser, Tag, TagEnd};
