@@ -591,7 +591,6 @@ pub fn parse_message(m: &serde_json::Map<String, serde_json::Value>) -> Result<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     fn q(pairs: &[(&str, &str)]) -> Parsed {
         let v: Vec<(String, String)> = pairs
@@ -871,33 +870,40 @@ mod tests {
         }
     }
 
-    proptest! {
-        #[test]
-        fn parse_query_never_panics(pairs in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..12)) {
-            let known = ["scenario", "mode", "lang", "speed", "code", "theme", "count", "limit", "ms", "budget", "src", "panic"];
-            let pairs: Vec<(String, String)> = pairs
-                .into_iter()
-                .enumerate()
-                .map(|(i, (k, v))| if i % 2 == 0 { (known[i % known.len()].to_string(), v) } else { (k, v) })
-                .collect();
-            let p = parse_query(&pairs, &["xx"]);
-            prop_assert!(SPEEDS.iter().any(|(s, _)| *s == p.settings.speed));
-            prop_assert!(known_scenario(&p.settings.scenario));
-            for (name, v) in &p.settings.params {
-                let spec = super::super::catalog::param_specs(&p.settings.scenario).iter().find(|s| s.name == name);
-                prop_assert!(spec.is_some_and(|s| (s.min..=s.max).contains(v)));
-            }
-        }
+    // proptest is a native dev-dependency only.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
 
-        #[test]
-        fn parse_message_never_panics(kind in ".{0,10}", field in ".{0,8}", text in ".{0,20}", n in proptest::num::f64::ANY) {
-            let mut m = serde_json::Map::new();
-            for t in [kind.as_str(), "load", "set"] {
-                m.insert("type".into(), serde_json::json!(t));
-                m.insert("scenario".into(), serde_json::json!("crawler"));
-                m.insert(field.clone(), serde_json::json!(text));
-                m.insert("count".into(), serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null));
-                let _ = parse_message(&m);
+        proptest! {
+            #[test]
+            fn parse_query_never_panics(pairs in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..12)) {
+                let known = ["scenario", "mode", "lang", "speed", "code", "theme", "count", "limit", "ms", "budget", "src", "panic"];
+                let pairs: Vec<(String, String)> = pairs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (k, v))| if i % 2 == 0 { (known[i % known.len()].to_string(), v) } else { (k, v) })
+                    .collect();
+                let p = parse_query(&pairs, &["xx"]);
+                prop_assert!(SPEEDS.iter().any(|(s, _)| *s == p.settings.speed));
+                prop_assert!(known_scenario(&p.settings.scenario));
+                for (name, v) in &p.settings.params {
+                    let spec = crate::model::catalog::param_specs(&p.settings.scenario).iter().find(|s| s.name == name);
+                    prop_assert!(spec.is_some_and(|s| (s.min..=s.max).contains(v)));
+                }
+            }
+
+            #[test]
+            fn parse_message_never_panics(kind in ".{0,10}", field in ".{0,8}", text in ".{0,20}", n in proptest::num::f64::ANY) {
+                let mut m = serde_json::Map::new();
+                for t in [kind.as_str(), "load", "set"] {
+                    m.insert("type".into(), serde_json::json!(t));
+                    m.insert("scenario".into(), serde_json::json!("crawler"));
+                    m.insert(field.clone(), serde_json::json!(text));
+                    m.insert("count".into(), serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null));
+                    let _ = parse_message(&m);
+                }
             }
         }
     }

@@ -36,10 +36,10 @@ pub fn Presenter() -> impl IntoView {
     let hints = move || {
         let t = t();
         [
-            ("R", t.key_run),
             ("Space", t.key_pause),
             ("→", t.key_step),
             ("←", t.key_back),
+            ("R", t.key_run),
             ("− / +", t.key_speed),
             ("Esc", t.key_exit),
         ]
