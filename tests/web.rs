@@ -929,3 +929,26 @@ async fn accuracy_at_speed_one() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_program_stuck_for_good_still_ends() {
+    // main takes the only permit and waits for a second one that never comes; a helper task
+    // sleeps meanwhile, so the run is busy for a while before it is stuck.
+    let sc = scenario(
+        "stuck",
+        Mode::Concurrent,
+        vec![
+            main_task(vec![
+                Step::Spawn(1),
+                Step::Acquire(0),
+                Step::Acquire(0),
+                print("never"),
+            ]),
+            job("helper", 100, Value::Null),
+        ],
+        vec![1],
+    );
+    let o = run_against_plans(vec![sc], cfg(CodeLang::Python, 1.0), true).await;
+    assert!(!o.cancelled);
+    assert!(!o.traces[0].prints().contains(&"never"));
+}

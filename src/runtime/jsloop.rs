@@ -47,7 +47,6 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
                 },
             );
             p.pending_js.set(p.pending_js.get().saturating_sub(1));
-            p.check_done();
             p.poke_idle();
         }
     })

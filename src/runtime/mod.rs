@@ -129,6 +129,10 @@ pub fn start(programs: Vec<Scenario>, cfg: RunConfig, sink: Rc<dyn Fn(RunUpdate)
     RunHandle { id }
 }
 
+/// How long workers may take to start before the run reports `Unsupported` (real ms).
+#[cfg(target_arch = "wasm32")]
+const WORKER_START_LIMIT_MS: i32 = 10_000;
+
 /// The run's own future: workers and CPU calibration first (not timed), then the programs.
 #[cfg(target_arch = "wasm32")]
 async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
@@ -141,8 +145,21 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
                 Err(why) => return run.unsupported(why),
             };
             *p.workers.borrow_mut() = Some(pool.clone());
-            if let Err(why) = pool.ready().await {
-                return run.unsupported(why);
+            // A worker that neither loads nor reports an error (a blocked script) must not
+            // hold the run forever.
+            let give_up =
+                wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |res, _| {
+                    let _ = sleep::set_timeout_0(&res, WORKER_START_LIMIT_MS);
+                }));
+            match futures::future::select(pool.ready(), give_up).await {
+                futures::future::Either::Left((Ok(()), _)) => {}
+                futures::future::Either::Left((Err(why), _)) => return run.unsupported(why),
+                futures::future::Either::Right(_) => {
+                    return run.unsupported(
+                        "Web Workers did not start on this page, so this scenario cannot run here."
+                            .to_string(),
+                    )
+                }
             }
         }
         // Sized before t = 0, so measuring the device is not part of the run.
@@ -158,7 +175,6 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
         for p in &run.progs {
             p.set_t0(clock::now());
             start_main(p);
-            ProgDone(p.clone()).await;
             quiet(p).await;
         }
     } else {
@@ -170,18 +186,16 @@ async fn drive(run: Rc<cancel::Run>, one_after_another: bool) {
             start_main(p);
         }
         for p in &run.progs {
-            ProgDone(p.clone()).await;
-        }
-        for p in &run.progs {
             quiet(p).await;
         }
     }
     run.end(false);
 }
 
-/// After main ends, the other tasks run on (as the planner's loop does) until nothing of the
-/// program is pending: no timer, no scheduled callback, no worker task, no ready task. A task
-/// waiting for something that can no longer happen does not hold the run.
+/// A program is over when nothing of it can happen any more (as the planner's loop ends when
+/// its timer heap is empty): no timer, no scheduled callback, no worker task, no ready task.
+/// So tasks still running when main ends go on to their end, and a program stuck for good (a
+/// semaphore never released) ends instead of holding the run forever.
 #[cfg(target_arch = "wasm32")]
 async fn quiet(p: &Rc<prog::Prog>) {
     loop {
@@ -224,25 +238,6 @@ fn start_main(p: &Rc<prog::Prog>) {
         .spawn(interp::run_spawned(p.clone(), 0).boxed_local());
     if let Some(r) = p.tasks.borrow_mut().get_mut(0) {
         r.slot = Some(slot);
-    }
-}
-
-/// Resolves when a program's main task ended and its scheduled JS callbacks ran.
-#[cfg(target_arch = "wasm32")]
-struct ProgDone(Rc<prog::Prog>);
-
-#[cfg(target_arch = "wasm32")]
-impl std::future::Future for ProgDone {
-    type Output = ();
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        if self.0.done.get() {
-            return std::task::Poll::Ready(());
-        }
-        *self.0.done_waker.borrow_mut() = Some(cx.waker().clone());
-        std::task::Poll::Pending
     }
 }
 

@@ -62,9 +62,6 @@ pub struct Prog {
     pub timers: Timers,
     pub host: RefCell<Option<JsHost>>,
     pub events: RefCell<Vec<Event>>,
-    /// Main ended and nothing it scheduled is pending.
-    pub done: Cell<bool>,
-    pub done_waker: RefCell<Option<Waker>>,
     /// Scheduled JS callbacks (`Schedule` micro / macro) not run yet.
     pub pending_js: Cell<usize>,
     /// Woken when the program may have gone quiet (a timer fired or went, a callback ran, a
@@ -114,8 +111,6 @@ impl Prog {
             timers: RefCell::new(TimerQueue::new(lang.loop_kind() == Loop::Asyncio)),
             host: RefCell::new(None),
             events: RefCell::new(Vec::new()),
-            done: Cell::new(false),
-            done_waker: RefCell::new(None),
             pending_js: Cell::new(0),
             idle_waker: RefCell::new(None),
             on_stop: RefCell::new(Vec::new()),
@@ -222,7 +217,7 @@ impl Prog {
         }
     }
 
-    /// Marks `t` ended and tells whoever waits for it. Main ending ends the program.
+    /// Marks `t` ended and tells whoever waits for it.
     pub fn finish(&self, t: TaskId, outcome: Outcome) {
         let callbacks = {
             let mut tasks = self.tasks.borrow_mut();
@@ -240,19 +235,6 @@ impl Prog {
         };
         for f in callbacks {
             f(&outcome);
-        }
-        if t == 0 {
-            self.check_done();
-        }
-    }
-
-    pub fn check_done(&self) {
-        let main_done = matches!(self.status(0), Some(Status::Done(_)));
-        if main_done && self.pending_js.get() == 0 && !self.done.get() {
-            self.done.set(true);
-            if let Some(w) = self.done_waker.borrow_mut().take() {
-                w.wake();
-            }
         }
     }
 
