@@ -40,6 +40,8 @@ pub(crate) enum TVal {
     Record(Vec<(String, TVal)>),
     /// The function's parameter n.
     Param(usize),
+    /// `mul * label + add` for an integer label (`512 * i`).
+    Linear(i64, i64),
 }
 
 /// A literal of a task body, in walk order.
@@ -151,10 +153,23 @@ pub(crate) fn label_of(name: &str) -> (String, Label) {
 
 /// Words of a name for identifiers: lower-case alphanumeric runs.
 pub(crate) fn words(name: &str) -> Vec<String> {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect()
+    let mut out = Vec::new();
+    for part in name.split(|c: char| !c.is_alphanumeric()) {
+        // `allSettled` → `all`, `settled`.
+        let mut cur = String::new();
+        let mut prev_lower = false;
+        for c in part.chars() {
+            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            cur.extend(c.to_lowercase());
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
 }
 
 fn skeleton(task: &TaskDef) -> (String, Vec<SlotVal>) {
@@ -342,10 +357,88 @@ fn template_val(v: &Value, label: &Label) -> TVal {
     }
 }
 
+/// One template giving every member's value from its label, if there is one: equal values,
+/// the label itself, `mul * label + add`, a string around the label, or lists and records of
+/// those.
+fn derive_val(values: &[(&Value, &Label)]) -> Option<TVal> {
+    let (first, first_label) = *values.first()?;
+    if values.iter().all(|(v, _)| *v == first) {
+        return Some(TVal::Const(first.clone()));
+    }
+    match first {
+        Value::Int(_) => {
+            let pts: Option<Vec<(i64, i64)>> = values
+                .iter()
+                .map(|(v, l)| match (v, l) {
+                    (Value::Int(v), Label::Int(l)) => Some((*l, *v)),
+                    _ => None,
+                })
+                .collect();
+            let pts = pts?;
+            let (l0, v0) = pts[0];
+            let (l1, v1) = *pts.iter().find(|(l, _)| *l != l0)?;
+            let dl = l1.checked_sub(l0)?;
+            let dv = v1.checked_sub(v0)?;
+            if dl == 0 || dv % dl != 0 {
+                return None;
+            }
+            let mul = dv / dl;
+            let add = v0.checked_sub(mul.checked_mul(l0)?)?;
+            let fits = pts
+                .iter()
+                .all(|(l, v)| mul.checked_mul(*l).and_then(|m| m.checked_add(add)) == Some(*v));
+            if !fits {
+                return None;
+            }
+            Some(if (mul, add) == (1, 0) {
+                TVal::Label
+            } else {
+                TVal::Linear(mul, add)
+            })
+        }
+        Value::Str(_) => {
+            let t = template_val(first, first_label);
+            (uses_label_val(&t) && values.iter().all(|(v, l)| template_val(v, l) == t)).then_some(t)
+        }
+        Value::List(items) => {
+            let n = items.len();
+            let mut out = Vec::with_capacity(n);
+            for k in 0..n {
+                let col: Option<Vec<(&Value, &Label)>> = values
+                    .iter()
+                    .map(|(v, l)| match v {
+                        Value::List(xs) if xs.len() == n => xs.get(k).map(|x| (x, *l)),
+                        _ => None,
+                    })
+                    .collect();
+                out.push(derive_val(&col?)?);
+            }
+            Some(TVal::List(out))
+        }
+        Value::Record(fields) => {
+            let mut out = Vec::with_capacity(fields.len());
+            for (k, (name, _)) in fields.iter().enumerate() {
+                let col: Option<Vec<(&Value, &Label)>> = values
+                    .iter()
+                    .map(|(v, l)| match v {
+                        Value::Record(fs) if fs.len() == fields.len() => {
+                            fs.get(k).filter(|(n, _)| n == name).map(|(_, x)| (x, *l))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                out.push((name.clone(), derive_val(&col?)?));
+            }
+            Some(TVal::Record(out))
+        }
+        _ => None,
+    }
+}
+
 fn uses_label_val(t: &TVal) -> bool {
     match t {
         TVal::Const(_) | TVal::Param(_) => false,
-        TVal::Label | TVal::Text(_) => true,
+        TVal::Label | TVal::Text(_) | TVal::Linear(..) => true,
         TVal::List(items) => items.iter().any(uses_label_val),
         TVal::Record(fields) => fields.iter().any(|(_, x)| uses_label_val(x)),
     }
@@ -481,13 +574,16 @@ fn build_fn(
                 if same {
                     SlotExpr::Val(TVal::Const(v.clone()))
                 } else {
-                    let t = template_val(v, rep_label);
-                    let derived = uses_label_val(&t)
-                        && members.iter().all(|m| match m.2.get(j) {
-                            Some(SlotVal::Val(x)) => template_val(x, &m.1) == t,
-                            _ => false,
-                        });
-                    if derived {
+                    let col: Option<Vec<(&Value, &Label)>> = members
+                        .iter()
+                        .map(|m| match m.2.get(j) {
+                            Some(SlotVal::Val(x)) => Some((x, &m.1)),
+                            _ => None,
+                        })
+                        .collect();
+                    let derived = col.and_then(|c| derive_val(&c)).filter(uses_label_val);
+                    let _ = v;
+                    if let Some(t) = derived {
                         label_used = true;
                         SlotExpr::Val(t)
                     } else {

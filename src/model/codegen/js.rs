@@ -85,7 +85,7 @@ pub(crate) fn emit(cx: &Ctx) -> Out {
             .iter()
             .map(|f| {
                 let mut n = camel(&f.name);
-                if f.worker {
+                if f.worker && !n.to_lowercase().contains("thread") {
                     n.push_str("OnThread");
                 }
                 if RESERVED.contains(&n.as_str()) {
@@ -155,7 +155,10 @@ impl Js<'_> {
     fn program(&mut self) {
         let cx = self.cx;
         let abortable = cx.facts.cancellable.iter().any(|c| *c);
-        let blocks = cx.any_step(&|s| matches!(s, Step::Block(_)));
+        // Busy loops on the main thread (a worker's wait is a real thread sleep).
+        let blocks = cx.s.tasks.iter().any(|t| {
+            t.thread.is_none() && super::any_in(&t.body, &|s| matches!(s, Step::Block(_)))
+        });
         let cpu = cx.any_step(&|s| matches!(s, Step::Cpu { .. }));
         let spawns = cx.any_step(&|s| matches!(s, Step::Spawn(_)));
         let combine = cx.any_step(&|s| matches!(s, Step::Combine { .. }));
@@ -932,6 +935,7 @@ impl Js<'_> {
         match t {
             TVal::Const(v) => js_lit(v),
             TVal::Label => self.label(),
+            TVal::Linear(mul, add) => super::linear(&self.label(), *mul, *add),
             TVal::Param(p) => self.param(*p),
             TVal::Text(pieces) => {
                 let tp: Vec<TP> = pieces

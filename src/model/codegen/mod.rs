@@ -346,3 +346,17 @@ pub(crate) fn digits(v: u64) -> String {
     }
     out
 }
+
+/// `512 * i`, `i + 1`, `2 * i - 1`: a value that grows with the label.
+pub(crate) fn linear(label: &str, mul: i64, add: i64) -> String {
+    let base = match mul {
+        0 => return add.to_string(),
+        1 => label.to_string(),
+        _ => format!("{mul} * {label}"),
+    };
+    match add.cmp(&0) {
+        std::cmp::Ordering::Equal => base,
+        std::cmp::Ordering::Greater => format!("{base} + {add}"),
+        std::cmp::Ordering::Less => format!("{base} - {}", add.unsigned_abs()),
+    }
+}

@@ -51,10 +51,6 @@ const KEYWORDS: &[&str] = &[
     "asyncio",
     "time",
     "sem",
-    "task",
-    "tasks",
-    "done",
-    "pending",
     "results",
     "result",
     "count_primes",
@@ -86,12 +82,17 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub(crate) fn emit(cx: &Ctx) -> Out {
+    // Names the waiting code uses, when it is there.
+    let waits = cx.any_step(&|s| matches!(s, Step::WaitFor { .. } | Step::Combine { .. }));
+    let taken = |n: &str| {
+        KEYWORDS.contains(&n) || (waits && ["task", "tasks", "done", "pending"].contains(&n))
+    };
     let names: Vec<String> =
         cx.g.fns
             .iter()
             .map(|f| {
                 let n = snake(&f.name);
-                if KEYWORDS.contains(&n.as_str()) {
+                if taken(&n) {
                     format!("{n}_job")
                 } else {
                     n
@@ -464,12 +465,11 @@ impl Py<'_> {
                         py_range(lo, hi)
                     )),
                     _ => {
-                        let calls: Vec<String> = tasks.iter().map(|t| self.call(*t)).collect();
-                        self.call_lines(
-                            "tasks = [asyncio.create_task(coro) for coro in (",
-                            &calls,
-                            ")]",
-                        )
+                        let calls: Vec<String> = tasks
+                            .iter()
+                            .map(|t| format!("asyncio.create_task({})", self.call(*t)))
+                            .collect();
+                        self.call_lines("tasks = [", &calls, "]")
                     }
                 };
                 self.o.slot_repeat("spawn", l);
@@ -813,6 +813,7 @@ impl Py<'_> {
         match t {
             TVal::Const(v) => py_lit(v),
             TVal::Label => self.label(),
+            TVal::Linear(mul, add) => super::linear(&self.label(), *mul, *add),
             TVal::Param(p) => self.param(*p),
             TVal::Text(pieces) => {
                 let tp: Vec<TP> = pieces

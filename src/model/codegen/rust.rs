@@ -142,10 +142,11 @@ fn rust_type(v: &Value) -> String {
     }
 }
 
-fn tval_type(t: &TVal, example: Option<&Value>) -> String {
+fn tval_type(t: &TVal, example: Option<&Value>, label: Option<ParamKind>) -> String {
     match t {
         TVal::Text(_) => "String".into(),
-        TVal::Label => "i64".into(),
+        TVal::Label if label == Some(ParamKind::StrLabel) => "&'static str".into(),
+        TVal::Label | TVal::Linear(..) => "i64".into(),
         TVal::Const(v) => rust_type(v),
         _ => example.map_or("()".into(), rust_type),
     }
@@ -167,7 +168,10 @@ impl Rs<'_> {
         let cpu = uses(&|s| matches!(s, Step::Cpu { .. }));
         let timeouts = uses(&|s| matches!(s, Step::Timeout { .. }));
         let waits = uses(&|s| matches!(s, Step::WaitFor { .. }));
-        let guards = cx.s.tasks.iter().skip(1).any(|t| !t.on_cancel.is_empty());
+        let guards = cx
+            .bodies
+            .iter()
+            .any(|b| b.stmts.iter().any(|s| matches!(s, Stmt::Guard { .. })));
         let join_all = self.uses_join_all();
         self.o
             .line("// Cargo.toml: tokio = { version = \"1\", features = [\"full\"] }");
@@ -242,10 +246,26 @@ impl Rs<'_> {
             self.o.blank();
             self.o
                 .line("/// Real work for the processor: count the primes below limit.");
-            self.o.line("fn count_primes(limit: u64) -> u64 {");
+            self.o.line("fn count_primes(limit: usize) -> i64 {");
             self.o.push();
-            self.o
-                .line("(2..limit).filter(|n| (2..).take_while(|d| d * d <= *n).all(|d| n % d != 0)).count() as u64");
+            self.o.line("let mut composite = vec![false; limit];");
+            self.o.line("let mut count = 0;");
+            self.o.line("for n in 2..limit {");
+            self.o.push();
+            self.o.line("if composite[n] {");
+            self.o.push();
+            self.o.line("continue;");
+            self.o.pop();
+            self.o.line("}");
+            self.o.line("count += 1;");
+            self.o.line("for multiple in (n * n..limit).step_by(n) {");
+            self.o.push();
+            self.o.line("composite[multiple] = true;");
+            self.o.pop();
+            self.o.line("}");
+            self.o.pop();
+            self.o.line("}");
+            self.o.line("count");
             self.o.pop();
             self.o.line("}");
         }
@@ -320,7 +340,7 @@ impl Rs<'_> {
         self.fn_params = names;
         let example = cx.facts.results.get(def.rep).cloned().flatten();
         let ret_ty = match &body.ret {
-            Some(Ret::Val(v)) => Some(tval_type(v, example.as_ref())),
+            Some(Ret::Val(v)) => Some(tval_type(v, example.as_ref(), def.params.first().copied())),
             Some(Ret::Var(v)) => v.example.as_ref().map(rust_type),
             None => None,
         };
@@ -332,8 +352,9 @@ impl Rs<'_> {
         };
         let arrow = ret_ty.map(|t| format!(" -> {t}")).unwrap_or_default();
         if def.worker {
-            self.o
-                .line("/// Runs on a thread of its own: a blocking sleep is fine there.");
+            self.o.line(
+                "/// Runs on a thread of its own (`spawn_blocking`): blocking holds only that thread.",
+            );
         }
         let plain = def.worker || cx.plain.get(f).copied().unwrap_or(false);
         let head = format!(
@@ -357,7 +378,13 @@ impl Rs<'_> {
                 self.o.slot("end", l);
             }
             (None, true) => {
-                let l = self.o.line("Ok(())");
+                // A body that ends by failing has no `Ok` to give.
+                let ends_failing = matches!(body.stmts.last(), Some(Stmt::Fail(_)));
+                let l = if ends_failing {
+                    self.o.last_line()
+                } else {
+                    self.o.line("Ok(())")
+                };
                 self.o.slot("end", l);
             }
             (Some(r), false) => {
@@ -479,8 +506,7 @@ impl Rs<'_> {
                     _ => {
                         let items: Vec<String> =
                             tasks.iter().map(|t| self.run_in_place(*t)).collect();
-                        self.o
-                            .line(format!("let {} = [{}];", var(assign), items.join(", ")))
+                        self.call_lines(&format!("let {} = [", var(assign)), &items, "];")
                     }
                 };
                 self.o.slot("fail", l);
@@ -519,10 +545,7 @@ impl Rs<'_> {
                     "let deadline = Instant::now() + {};",
                     self.dur(*ms)
                 ));
-                let l = self.o.line(format!(
-                    "let handles = [{}].map(tokio::spawn);",
-                    futs.join(", ")
-                ));
+                let l = self.call_lines("let handles = [", &futs, "].map(tokio::spawn);");
                 self.o.slot_repeat("spawn", l);
                 let target = assign.as_ref().map_or("results".into(), var);
                 self.o.line(format!("let mut {target} = Vec::new();"));
@@ -693,11 +716,19 @@ impl Rs<'_> {
     fn join(&mut self, tasks: &[TaskId], assign: &Option<Var>) -> u32 {
         if tasks.len() >= 3 {
             if let Some((f, lo, hi)) = self.cx.g.range(tasks) {
-                let expr = format!(
-                    "join_all(({}).map({})).await",
-                    rs_range(lo, hi),
-                    self.names[f]
-                );
+                let expr = if self.cx.g.fns[f].worker {
+                    format!(
+                        "join_all(({}).map(|i| async move {{ tokio::task::spawn_blocking(move || {}(i)).await.unwrap() }})).await",
+                        rs_range(lo, hi),
+                        self.names[f]
+                    )
+                } else {
+                    format!(
+                        "join_all(({}).map({})).await",
+                        rs_range(lo, hi),
+                        self.names[f]
+                    )
+                };
                 return match assign {
                     Some(v) => self.o.line(format!("let {} = {expr};", var(v))),
                     None => self.o.line(format!("{expr};")),
@@ -708,17 +739,33 @@ impl Rs<'_> {
         match assign {
             Some(v) => {
                 let names: Vec<String> = (1..=tasks.len()).map(|k| format!("r{k}")).collect();
-                let l = self.o.line(format!(
-                    "let ({}) = tokio::join!({});",
-                    names.join(", "),
-                    futs.join(", ")
-                ));
+                let l = self.call_lines(
+                    &format!("let ({}) = tokio::join!(biased; ", names.join(", ")),
+                    &futs,
+                    ");",
+                );
                 self.o
                     .line(format!("let {} = [{}];", var(v), names.join(", ")));
                 l
             }
-            None => self.o.line(format!("tokio::join!({});", futs.join(", "))),
+            None => self.call_lines("tokio::join!(biased; ", &futs, ");"),
         }
+    }
+
+    /// Writes `open args close` on one line, or one argument per line when too long.
+    fn call_lines(&mut self, open: &str, args: &[String], close: &str) -> u32 {
+        let one = format!("{open}{}{close}", args.join(", "));
+        if one.len() + 8 <= 100 || args.len() <= 1 {
+            return self.o.line(one);
+        }
+        let l = self.o.line(open);
+        self.o.push();
+        for a in args {
+            self.o.line(format!("{a},"));
+        }
+        self.o.pop();
+        self.o.line(close);
+        l
     }
 
     fn future(&self, t: TaskId) -> String {
@@ -729,7 +776,7 @@ impl Rs<'_> {
         let args: Vec<String> = cx.g.args_of(t).iter().map(|a| self.arg(a)).collect();
         if cx.g.fns[f].worker {
             format!(
-                "async {{ tokio::task::spawn_blocking(|| {}({})).await.unwrap() }}",
+                "async {{ tokio::task::spawn_blocking(move || {}({})).await.unwrap() }}",
                 self.names[f],
                 args.join(", ")
             )
@@ -814,6 +861,7 @@ impl Rs<'_> {
         match t {
             TVal::Const(v) => rust_lit(v),
             TVal::Label => self.label(),
+            TVal::Linear(mul, add) => super::linear(&self.label(), *mul, *add),
             TVal::Param(p) => self
                 .fn_params
                 .get(*p)
