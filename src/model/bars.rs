@@ -415,6 +415,8 @@ pub struct LaneSet {
     pub applied: usize,
     /// Time of the latest applied event.
     pub last_t: f64,
+    /// The task of the latest applied event.
+    pub last_task: Option<TaskId>,
     /// Lane indexes touched since the last `take_dirty` (for incremental drawing).
     dirty: Vec<usize>,
 }
@@ -476,6 +478,7 @@ impl LaneSet {
         let index = self.applied;
         self.applied += 1;
         self.last_t = self.last_t.max(ev.t);
+        self.last_task = Some(ev.task);
         if let Some(&i) = self.slot.get(&ev.task) {
             if let Some(lane) = self.lanes.get_mut(i) {
                 lane.apply(index, ev);
@@ -929,6 +932,7 @@ mod tests {
         set.push(&ev(0.0, 77_777, EventKind::Start));
         set.push(&ev(0.0, 42, EventKind::Start));
         assert_eq!(set.applied, 2);
+        assert_eq!(set.last_task, Some(42));
         assert_eq!(set.take_dirty(), vec![42]);
         assert!(set.take_dirty().is_empty());
     }

@@ -127,27 +127,35 @@ pub fn CodeView() -> impl IntoView {
                     return Marks::default();
                 };
                 let mut m = Marks::default();
-                // The last shown event: the lane whose latest origin is that event.
-                let last = shown.checked_sub(1);
+                // The current line: where the latest shown event's task is.
+                if shown > 0 {
+                    if let Some(o) = set
+                        .last_task
+                        .and_then(|t| set.lane_of(t))
+                        .and_then(|i| set.lanes.get(i))
+                        .and_then(|l| l.last.map(|o| (l.task, o)))
+                    {
+                        m.current = code.lines.line_for(o.0, o.1.kind, o.1.nth);
+                    }
+                }
+                // Task tags: every live task at its line (small runs only: a tag per line
+                // of 10,000 tasks says nothing a count would not).
                 let mut tags: std::collections::BTreeMap<u32, (Vec<String>, usize, &'static str)> =
                     Default::default();
-                for lane in &set.lanes {
-                    let Some(o) = lane.last else { continue };
-                    let line = code.lines.line_for(lane.task, o.kind, o.nth);
-                    if Some(o.event) == last {
-                        m.current = line;
-                    }
-                    if lane.done {
-                        continue;
-                    }
-                    if let Some(line) = line {
-                        let e = tags
-                            .entry(line)
-                            .or_insert_with(|| (Vec::new(), 0, lane_colour(lane.task)));
-                        if e.0.len() < 2 {
-                            e.0.push(lane.name.clone());
+                if set.lanes.len() <= super::timeline::CANVAS_ABOVE {
+                    for lane in &set.lanes {
+                        let (Some(o), false) = (lane.last, lane.done) else {
+                            continue;
+                        };
+                        if let Some(line) = code.lines.line_for(lane.task, o.kind, o.nth) {
+                            let e = tags
+                                .entry(line)
+                                .or_insert_with(|| (Vec::new(), 0, lane_colour(lane.task)));
+                            if e.0.len() < 2 {
+                                e.0.push(lane.name.clone());
+                            }
+                            e.1 += 1;
                         }
-                        e.1 += 1;
                     }
                 }
                 m.tags = tags

@@ -1,17 +1,21 @@
 //! The printed output, in the order it really happened, each line with its time stamp and task.
 //! Hovering a line highlights its lane and its code line. Big runs keep every line in memory
 //! but render only the latest `MAX_LINES` per program (a note says how many are not shown).
-use leptos::html;
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use super::lanes::{lane_colour, mode_of, use_seeing, Line};
-use super::state::{use_app, TaskRef};
+use super::state::{now_ms, use_app, TaskRef};
 use super::words::say;
 use crate::model::params::Lang;
+use crate::model::player::RunState;
 
 /// Lines rendered per program; tests count every line of small runs, so this stays well above
 /// what any built-in scenario at its default size prints.
 pub const MAX_LINES: usize = 500;
+/// While a big run plays, only the newest few lines are drawn (the rest appear on pause/end).
+const LIVE_LINES: usize = 40;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Block {
@@ -36,52 +40,69 @@ fn more_text(lang: Lang, n: usize) -> String {
 pub fn Console() -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
-    let body = NodeRef::<html::Div>::new();
+    // A big live run updates the console a few times a second, not every frame: each update
+    // adds and removes DOM nodes, and the frame budget belongs to the timeline.
+    let tick = RwSignal::new(0u64);
+    let last = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        let v = s.version.get();
+        let playing = app.player.with(|p| p.state == RunState::Running);
+        let big = s
+            .printed
+            .with_value(|p| p.iter().map(|x| x.lines.len()).sum::<usize>())
+            > MAX_LINES;
+        let now = now_ms();
+        if !playing || !big || now - last.get_value() >= 250.0 {
+            last.set_value(now);
+            if tick.get_untracked() != v {
+                tick.set(v);
+            }
+        }
+    });
+    let playing = Memo::new(move |_| app.player.with(|p| p.state == RunState::Running));
     let blocks = Memo::new(move |_| {
-        s.version.track();
+        tick.track();
+        let window = if playing.get() { LIVE_LINES } else { MAX_LINES };
         let n = s.tasks.with(|t| t.len());
-        let names = s.tasks.get();
-        s.printed.with_value(|printed| {
-            (0..n)
-                .map(|p| {
-                    let pr = printed.get(p);
-                    let all = pr.map(|x| x.lines.as_slice()).unwrap_or(&[]);
-                    let skip = all.len().saturating_sub(MAX_LINES);
-                    let task_name = |t: usize| {
-                        names
-                            .get(p)
-                            .and_then(|v| v.get(t))
-                            .map(|i| i.name.clone())
-                            .unwrap_or_else(|| format!("task {t}"))
-                    };
-                    Block {
-                        program: p,
-                        mode: mode_of(&app, p).as_str(),
-                        hidden: skip,
-                        lines: all[skip..]
-                            .iter()
-                            .map(|l| (l.clone(), task_name(l.task)))
-                            .collect(),
-                        result: pr.and_then(|x| x.result.clone()),
-                    }
-                })
-                .collect::<Vec<_>>()
+        s.tasks.with(|names| {
+            s.printed.with_value(|printed| {
+                (0..n)
+                    .map(|p| {
+                        let pr = printed.get(p);
+                        let all = pr.map(|x| x.lines.as_slice()).unwrap_or(&[]);
+                        // Small outputs are drawn whole, even while playing.
+                        let keep = if all.len() > MAX_LINES {
+                            window
+                        } else {
+                            MAX_LINES
+                        };
+                        let skip = all.len().saturating_sub(keep);
+                        let task_name = |t: usize| {
+                            names
+                                .get(p)
+                                .and_then(|v| v.get(t))
+                                .map(|i| i.name.clone())
+                                .unwrap_or_else(|| format!("task {t}"))
+                        };
+                        Block {
+                            program: p,
+                            mode: mode_of(&app, p).as_str(),
+                            hidden: skip,
+                            lines: all[skip..]
+                                .iter()
+                                .map(|l| (l.clone(), task_name(l.task)))
+                                .collect(),
+                            result: pr.and_then(|x| x.result.clone()),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let total = Memo::new(move |_| {
-        s.version.track();
+        tick.track();
         s.printed
             .with_value(|p| p.iter().map(|x| x.lines.len()).sum::<usize>())
-    });
-    // Follow the newest line while the reader is at the bottom (never yank a reader who scrolled up).
-    Effect::new(move |_| {
-        blocks.track();
-        if let Some(el) = body.get() {
-            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
-            if gap < 80 {
-                el.set_scroll_top(el.scroll_height());
-            }
-        }
     });
     let compare = move || blocks.with(|b| b.len() > 1);
     view! {
@@ -90,17 +111,43 @@ pub fn Console() -> impl IntoView {
                 <h2 id="ap-console-h">{move || say(app.lang.get(), ["Console", "Console", "Consola"])}</h2>
                 <span class="ap-count" aria-hidden="true">{move || total.get()}</span>
             </header>
-            <div class="ap-console-body" node_ref=body tabindex="0" role="log" aria-label=move || say(app.lang.get(), ["Printed output", "Sortie affichée", "Salida impresa"])>
-                <Show when=move || total.get() == 0>
-                    <p class="ap-console-empty">{move || say(app.lang.get(), [
-                        "Press Run: what the program prints appears here, in the order it happens.",
-                        "Appuyez sur Exécuter : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
-                        "Pulse Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
-                    ])}</p>
-                </Show>
-                <For each=move || blocks.with(|b| b.iter().map(|x| (x.program, x.mode)).collect::<Vec<_>>()) key=|k| *k let:k>
-                    <ConsoleBlock program=k.0 mode=k.1 blocks compare />
-                </For>
+            // A column-reverse scroller stays at its bottom as lines arrive, with no script
+            // reading the layout every frame.
+            <div class="ap-console-body" tabindex="0" role="region" aria-label=move || say(app.lang.get(), ["Printed output", "Sortie affichée", "Salida impresa"])>
+                <div
+                    class="ap-console-inner"
+                    on:mouseover=move |e| {
+                        let key = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|el| el.closest("[data-k]").ok().flatten())
+                            .and_then(|el| el.get_attribute("data-k"));
+                        let me = key.and_then(|k| {
+                            let (p, t) = k.split_once('-')?;
+                            Some(TaskRef { program: p.parse().ok()?, task: t.parse().ok()? })
+                        });
+                        if app.hovered.get_untracked() != me {
+                            app.hovered.set(me);
+                        }
+                    }
+                    on:mouseleave=move |_| app.hovered.set(None)
+                >
+                    // The hovered task's lines, by a rule on numeric keys (no per-line reactivity).
+                    <style>{move || app.hovered.get().map(|h| format!(
+                        ".ap-console-line[data-k=\"{}-{}\"]{{background:var(--color-accent-soft)}}",
+                        h.program, h.task
+                    )).unwrap_or_default()}</style>
+                    <Show when=move || total.get() == 0>
+                        <p class="ap-console-empty">{move || say(app.lang.get(), [
+                            "Press Run: what the program prints appears here, in the order it happens.",
+                            "Appuyez sur Exécuter : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
+                            "Pulse Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
+                        ])}</p>
+                    </Show>
+                    <For each=move || blocks.with(|b| b.iter().map(|x| (x.program, x.mode)).collect::<Vec<_>>()) key=|k| *k let:k>
+                        <ConsoleBlock program=k.0 mode=k.1 blocks compare />
+                    </For>
+                </div>
             </div>
         </section>
     }
@@ -147,22 +194,14 @@ fn ConsoleBlock(
 
 #[component]
 fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
-    let app = use_app();
-    let me = TaskRef {
-        program: line.program,
-        task: line.task,
-    };
-    let hovered = move || app.hovered.get() == Some(me);
     view! {
         <li
             data-testid="console-line"
             data-t=format!("{:.1}", line.t)
             data-task=name.clone()
             data-mode=mode
+            data-k=format!("{}-{}", line.program, line.task)
             class="ap-console-line"
-            class:is-hover=hovered
-            on:mouseenter=move |_| app.hovered.set(Some(me))
-            on:mouseleave=move |_| app.hovered.set(None)
         >
             <span class="ap-ts">{format!("{:.3} s", line.t / 1000.0)}</span>
             <span class="ap-task"><span class="ap-dot" style:background=lane_colour(line.task)></span>{name.clone()}</span>

@@ -51,8 +51,6 @@ pub struct Seeing {
     pub code_program: RwSignal<Option<usize>>,
     /// Which run / program set the stores were built for.
     built_for: StoredValue<(u64, u64), LocalStorage>,
-    /// Bumped whenever the loaded programs' tasks change.
-    tasks_gen: Memo<u64>,
 }
 
 pub fn use_seeing() -> Seeing {
@@ -160,7 +158,6 @@ pub fn provide(app: AppState) -> Seeing {
         reduced_motion: RwSignal::new(prefers_reduced_motion()),
         code_program: RwSignal::new(None),
         built_for: StoredValue::new_local((u64::MAX, u64::MAX)),
-        tasks_gen,
     };
     provide_context(seeing);
     // Once per change of what the player shows (at most once a frame): apply only new events.

@@ -2,6 +2,8 @@
 //! a scroller whose canvas stays in view and draws only the lanes inside the viewport, once per
 //! change (at most once a frame: the player and the lane store change at most once a frame).
 //! A full redraw of 10,000 bars would already cost a frame; 40 visible lanes cost nothing.
+use std::rc::Rc;
+
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -13,6 +15,7 @@ use super::state::use_app;
 use super::timeline::{axis_end_ms, tip_text, Tip};
 use super::words::say;
 use crate::model::bars::{self, BarState, Lane, Scale};
+use crate::model::params::Theme;
 
 const AXIS_H: f64 = 24.0;
 const HEAD_H: f64 = 24.0;
@@ -130,6 +133,7 @@ pub fn TimelineCanvas(
     let canvas = NodeRef::<html::Canvas>::new();
     let scroller = NodeRef::<html::Div>::new();
     let scroll = RwSignal::new(0.0);
+    let palette = StoredValue::new_local(None::<((Theme, bool), Rc<Palette>)>);
     let counts = Memo::new(move |_| {
         s.tasks
             .with(|t| t.iter().map(|l| l.len()).collect::<Vec<_>>())
@@ -171,7 +175,14 @@ pub fn TimelineCanvas(
             return;
         };
         let scale = Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0));
-        let pal = Palette::read(&el);
+        // Tokens change with the theme only: read them once per theme, not every frame.
+        let theme = (app.theme.get(), app.presenter.get());
+        if palette.with_value(|p| p.as_ref().map(|(t, _)| *t)) != Some(theme) {
+            palette.set_value(Some((theme, Rc::new(Palette::read(&el)))));
+        }
+        let Some(pal) = palette.with_value(|p| p.as_ref().map(|(_, p)| p.clone())) else {
+            return;
+        };
         s.ideal.with_untracked(|ideal| {
             s.sets.with_value(|sets| {
                 for (p, n) in counts.iter().enumerate() {
@@ -315,9 +326,15 @@ fn prepare(el: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRend
     if el.height() != ph {
         el.set_height(ph);
     }
+    // Touch the element's style only when its size changes (a style write invalidates layout).
     let style = web_sys::HtmlElement::style(el);
-    let _ = style.set_property("width", &format!("{w:.0}px"));
-    let _ = style.set_property("height", &format!("{h:.0}px"));
+    let (sw, sh) = (format!("{w:.0}px"), format!("{h:.0}px"));
+    if style.get_property_value("width").ok().as_deref() != Some(sw.as_str()) {
+        let _ = style.set_property("width", &sw);
+    }
+    if style.get_property_value("height").ok().as_deref() != Some(sh.as_str()) {
+        let _ = style.set_property("height", &sh);
+    }
     let ctx = el
         .get_context("2d")
         .ok()
