@@ -10,7 +10,16 @@
 //!
 //! Runs: one at a time. `start` supersedes a run still going, which first receives its
 //! `Finished { cancelled: true }`; so each run gets exactly one `Finished` (or one
-//! `Unsupported`), and nothing of a stopped run reaches the sink afterwards.
+//! `Unsupported`), and nothing of a stopped run reaches the sink afterwards (its executor is
+//! shut down, its timers cleared and promises settled before that `Finished` is sent).
+//!
+//! Time: t = 0 is taken after the set-up (workers started and ready, CPU pieces sized), so
+//! neither counts in a trace. Every program tracks its *ideal* time as data (integer ms, as the
+//! planner): deadlines are `t0 + ideal / speed`, so waits never drift, equal ideal deadlines
+//! share one timer under asyncio, and a late timer does not push later ones back. A program is
+//! over when nothing of it can happen any more; `total_ms` is its main task's last event.
+//! Order matches `plan::plan` exactly (tested for every catalog scenario in both loops); worker
+//! lanes run in parallel, so only each thread's own order is fixed.
 #[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
