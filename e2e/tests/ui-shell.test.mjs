@@ -209,6 +209,9 @@ test('phone 390 px: no sideways scroll; presenter and languages pass axe', { tim
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
   await screenshot(phone.page, 'ui-shell-phone');
   await phone.close();
+  const phoneAxe = await env.open('scenario=breakfast&lang=fr', { viewport: { width: 390, height: 844 }, bypassCSP: true });
+  assert.deepEqual(await axe(phoneAxe.page), [], 'phone layout passes axe');
+  await phoneAxe.close();
   for (const q of ['', 'presenter=1', 'lang=fr', 'lang=es&theme=dark', 'theme=contrast', 'embed=1']) {
     const P = await env.open(q, { bypassCSP: true });
     const v = await axe(P.page);
