@@ -952,3 +952,23 @@ async fn a_program_stuck_for_good_still_ends() {
     assert!(!o.cancelled);
     assert!(!o.traces[0].prints().contains(&"never"));
 }
+
+#[wasm_bindgen_test]
+async fn a_very_deep_chain_of_awaits_fails_instead_of_crashing() {
+    // main awaits task 1 in place, which awaits task 2 in place, … 2,000 deep.
+    let n = 2000;
+    let mut tasks = vec![main_task(vec![Step::Await(1)])];
+    for i in 1..n {
+        tasks.push(task(&format!("t{i}"), vec![Step::Await(i + 1)]));
+    }
+    tasks.push(task("leaf", vec![Step::Sleep(10)]));
+    let sc = scenario("deep", Mode::Concurrent, tasks, vec![]);
+    let o = run(vec![sc], cfg(CodeLang::Python, 1.0)).await;
+    let tr = &o.traces[0];
+    assert!(!o.cancelled);
+    assert!(tr
+        .events
+        .iter()
+        .any(|e| e.task == 0
+            && matches!(&e.kind, EventKind::Fail { error } if error.contains("deep"))));
+}

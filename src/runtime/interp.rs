@@ -26,6 +26,9 @@ pub enum Stop {
 
 pub type Flow = Result<(), Stop>;
 
+/// How many coroutines may run inside one another (`await` of a never-started task).
+pub const MAX_IN_PLACE_DEPTH: usize = 200;
+
 /// Spawns `child` from `parent` if it never started: `spawn` event, then it runs when the ready
 /// queue reaches it.
 pub fn spawn_task(p: &Rc<Prog>, child: TaskId, parent: TaskId) {
@@ -261,7 +264,17 @@ async fn await_task(p: &Rc<Prog>, t: TaskId, c: TaskId) -> Flow {
     match p.status(c) {
         None => fail(p, t, format!("unknown task {c}")),
         Some(Status::Idle) => {
-            // A coroutine awaited directly runs inside the awaiting task, at once.
+            // A coroutine awaited directly runs inside the awaiting task, at once: one more
+            // nested future, so a chain of them is bounded (the wasm stack is not).
+            let depth = p.depth(t) + 1;
+            if depth > MAX_IN_PLACE_DEPTH {
+                return fail(
+                    p,
+                    t,
+                    format!("awaits nested more than {MAX_IN_PLACE_DEPTH} deep"),
+                );
+            }
+            p.set_depth(c, depth);
             p.set_status(c, Status::Running);
             p.set_awaiting(t, vec![c]);
             let o = run_task(p, c).await;

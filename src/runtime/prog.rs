@@ -45,6 +45,8 @@ pub struct TaskRt {
     pub started: bool,
     /// Semaphores it holds a permit of (given back if it fails or is cancelled).
     pub held: Vec<usize>,
+    /// How many awaiting coroutines it runs inside (0 for a task of its own).
+    pub depth: usize,
 }
 
 pub struct Prog {
@@ -92,6 +94,7 @@ impl Prog {
                 on_done: Vec::new(),
                 started: false,
                 held: Vec::new(),
+                depth: 0,
             })
             .collect();
         let sems = sc.semaphores.iter().map(|n| Semaphore::new(*n)).collect();
@@ -189,6 +192,16 @@ impl Prog {
             .get(t)
             .map(|r| r.started)
             .unwrap_or(false)
+    }
+
+    pub fn depth(&self, t: TaskId) -> usize {
+        self.tasks.borrow().get(t).map(|r| r.depth).unwrap_or(0)
+    }
+
+    pub fn set_depth(&self, t: TaskId, d: usize) {
+        if let Some(r) = self.tasks.borrow_mut().get_mut(t) {
+            r.depth = d;
+        }
     }
 
     pub fn set_awaiting(&self, t: TaskId, list: Vec<TaskId>) {
