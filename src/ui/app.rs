@@ -32,6 +32,8 @@ pub fn App(parsed: Parsed) -> impl IntoView {
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Some(html) = doc.document_element() {
                 let _ = html.set_attribute("lang", lang.as_str());
+                // The page behind the app (overscroll, short embeds) takes the theme's tokens too.
+                let _ = html.set_attribute("data-theme", app.theme.get().as_str());
             }
             doc.set_title(&format!(
                 "Async Playground — {}",

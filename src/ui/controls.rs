@@ -37,6 +37,7 @@ pub fn Controls() -> impl IntoView {
     };
     let on_theme = move |ev| {
         if let Some(th) = Theme::parse(&event_target_value(&ev)) {
+            super::storage::set(super::url::THEME_KEY, th.as_str());
             app.update_settings(|s| s.theme = th);
         }
     };

@@ -36,8 +36,18 @@ fn languages() -> Vec<String> {
 pub fn parse_location() -> Parsed {
     let prefs = languages();
     let prefs: Vec<&str> = prefs.iter().map(String::as_str).collect();
-    params::parse_query(&query_pairs(), &prefs)
+    let pairs = query_pairs();
+    let mut parsed = params::parse_query(&pairs, &prefs);
+    // A theme chosen earlier on this device, unless the link sets one (storage may be blocked).
+    if !pairs.iter().any(|(k, _)| k == "theme") {
+        if let Some(t) = super::storage::get(THEME_KEY).and_then(|v| params::Theme::parse(&v)) {
+            parsed.settings.theme = t;
+        }
+    }
+    parsed
 }
+
+pub const THEME_KEY: &str = "ap.theme";
 
 fn encode(pairs: &[(String, String)]) -> String {
     let Ok(sp) = web_sys::UrlSearchParams::new() else {
