@@ -985,3 +985,25 @@ async fn a_very_deep_chain_of_awaits_fails_instead_of_crashing() {
         .any(|e| e.task == 0
             && matches!(&e.kind, EventKind::Fail { error } if error.contains("deep"))));
 }
+
+#[wasm_bindgen_test]
+async fn blocked_workers_are_reported_unsupported() {
+    // A page where workers cannot start (a sandboxed embed, a strict policy): `new Worker` throws.
+    let global = js_sys::global();
+    let real = js_sys::Reflect::get(&global, &"Worker".into()).unwrap();
+    assert!(!real.is_undefined());
+    let blocked = js_sys::Function::new_no_args("throw new Error('blocked')");
+    js_sys::Reflect::set(&global, &"Worker".into(), &blocked).unwrap();
+    let sc = catalog::build("threads-vs-async", Mode::Concurrent, &Params::new()).unwrap();
+    let (rec, _, at_end) = recorder();
+    runtime::start(vec![sc], cfg(CodeLang::Python, 4.0), rec.sink(usize::MAX));
+    at_end.await.unwrap();
+    js_sys::Reflect::set(&global, &"Worker".into(), &real).unwrap();
+    let ups = rec.updates.borrow().clone();
+    assert_eq!(ups.len(), 1, "nothing ran");
+    assert!(matches!(&ups[0], RunUpdate::Unsupported(why) if why.contains("Web Workers")));
+    // With workers back, the same scenario runs.
+    let sc = catalog::build("threads-vs-async", Mode::Concurrent, &Params::new()).unwrap();
+    let o = run(vec![sc], cfg(CodeLang::Python, 4.0)).await;
+    assert!(!o.cancelled);
+}
