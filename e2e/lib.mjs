@@ -4,8 +4,8 @@
 //
 // Stable API (ui-*.test.mjs files use it; add, never rename):
 //   tid(id) · serveDist(opts) · serveHost() · launch() · start(opts) → env
-//   env.newPage(opts) → P · env.open(query, opts) → P · env.embed(query, opts) → E · env.close()
-//   P: { page, ctx, problems, consoleErrors, pageErrors, csp, warnings, close() }
+//   env.newPage(opts) → P · env.open(query, opts) → P · env.embed(query, sandbox | opts) → E · env.close()
+//   P: { page, ctx, problems, consoleErrors, pageErrors, csp, warnings, screenshot(name), close() }
 //   E: P + { frame(), send(m), sendRaw(m), sendFromOther(m), msg(type, filter, timeout), msgs(), clear(), probe() }
 //   waitApp(page) · runAndWait(page) · runState(page) · screenshot(page, name) · axe(page, opts)
 //   assertClean(P, { allow }) · DIST · OUT
@@ -138,6 +138,7 @@ export async function start({ distHeaders, block } = {}) {
         ...P.csp.map((x) => 'csp: ' + x)],
     });
     P.close = () => ctx.close();
+    P.screenshot = (name, opts) => screenshot(page, name, opts);
     return P;
   };
 
@@ -151,7 +152,9 @@ export async function start({ distHeaders, block } = {}) {
   };
 
   /** The app in a cross-origin iframe of the course page, driven by postMessage. */
-  env.embed = async (query = 'embed=1', { sandbox, ...ctxOpts } = {}) => {
+  env.embed = async (query = 'embed=1', opts = {}) => {
+    // embed(query, 'allow-scripts') is short for embed(query, { sandbox: 'allow-scripts' }).
+    const { sandbox, ...ctxOpts } = typeof opts === 'string' ? { sandbox: opts } : opts;
     const P = await env.newPage(ctxOpts);
     const hostUrl = new URL(host.url + '/');
     hostUrl.searchParams.set('src', `${app.url}/?${query}`);
