@@ -6,6 +6,7 @@ use super::code_view::CodeView;
 use super::console::Console;
 use super::controls::Controls;
 use super::figures::Figures;
+use super::help::Help;
 use super::legend::Legend;
 use super::lesson_panel::LessonPanel;
 use super::notices::Notices;
@@ -104,6 +105,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                 </section>
             </main>
             <Presenter />
+            <Help />
         </div>
     }
 }

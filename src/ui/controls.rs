@@ -1,6 +1,7 @@
 //! The top bar: scenario, mode, language, speed, theme, presenter, share; then the player.
 use leptos::prelude::*;
 
+use super::help::HelpButton;
 use super::mode_group::ModeGroup;
 use super::player_bar::PlayerBar;
 use super::share::ShareButton;
@@ -120,6 +121,7 @@ pub fn Controls() -> impl IntoView {
                     {move || t().presenter}
                 </button>
                 <ShareButton />
+                <HelpButton />
             </div>
             <PlayerBar />
         </header>

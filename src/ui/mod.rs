@@ -7,6 +7,7 @@ pub mod embed;
 pub mod embed_api;
 pub mod error_panel;
 pub mod figures;
+pub mod help;
 pub mod lanes;
 pub mod legend;
 pub mod lesson_panel;
@@ -23,8 +24,8 @@ pub mod storage;
 pub mod table_view;
 pub mod timeline;
 pub mod timeline_canvas;
-pub mod words;
 pub mod url;
+pub mod words;
 
 /// Entry point (called by `main`): panic hook, mount, readiness mark.
 pub fn start() {

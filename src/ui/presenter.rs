@@ -2,15 +2,37 @@
 //! hints along the bottom.
 use super::state::{use_app, AppState};
 use crate::i18n::{seconds, ui};
+use crate::model::params::Lang;
 use crate::model::trace::EventKind;
 use leptos::prelude::*;
 
-/// Esc leaves presenter mode; the player's keys live in `player.rs`.
+/// Esc closes the help, else leaves presenter mode; `?` opens the help. The player's keys live
+/// in `player.rs`.
 fn on_key(app: AppState, ev: &web_sys::KeyboardEvent) {
-    if ev.key() == "Escape" && app.presenter.get_untracked() && !ev.default_prevented() {
-        app.update_settings(|s| s.presenter = false);
-        ev.prevent_default();
+    if ev.default_prevented() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
     }
+    match ev.key().as_str() {
+        "Escape" if app.help.get_untracked() => app.help.set(false),
+        "Escape" if app.presenter.get_untracked() => app.update_settings(|s| s.presenter = false),
+        "?" => app.help.set(true),
+        _ => return,
+    }
+    ev.prevent_default();
+}
+
+/// The shortcuts, in the page's language (on screen in presenter mode and in the help).
+pub fn key_hints(lang: Lang) -> [(&'static str, &'static str); 7] {
+    let t = ui(lang);
+    [
+        ("Space", t.key_pause),
+        ("→", t.key_step),
+        ("←", t.key_back),
+        ("R", t.key_run),
+        ("− / +", t.key_speed),
+        ("?", t.key_help),
+        ("Esc", t.key_exit),
+    ]
 }
 
 #[component]
@@ -33,17 +55,7 @@ pub fn Presenter() -> impl IntoView {
                 })
         })
     };
-    let hints = move || {
-        let t = t();
-        [
-            ("Space", t.key_pause),
-            ("→", t.key_step),
-            ("←", t.key_back),
-            ("R", t.key_run),
-            ("− / +", t.key_speed),
-            ("Esc", t.key_exit),
-        ]
-    };
+    let hints = move || key_hints(app.lang.get());
     view! {
         <Show when=move || app.presenter.get()>
             <div class="ap-presenter">

@@ -88,6 +88,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<PageNotice>>,
     /// Announced by the `status` live region.
     pub status: RwSignal<String>,
+    /// The keyboard-shortcut help dialog is open.
+    pub help: RwSignal<bool>,
     /// Panel shown on the phone layout (lesson / code / console).
     pub phone_tab: RwSignal<&'static str>,
     /// The player's view state machine (seeing helper: `ui/player.rs` drives it).
@@ -164,6 +166,7 @@ impl AppState {
             hovered: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             status: RwSignal::new(String::new()),
+            help: RwSignal::new(false),
             phone_tab: RwSignal::new("lesson"),
             player: RwSignal::new(crate::model::player::Player::default()),
             handle: StoredValue::new_local(None),
