@@ -582,6 +582,36 @@ fn hand_built() -> Vec<Scenario> {
         combinators(async_playground::model::scenario::Combinator::Race),
         combinators(async_playground::model::scenario::Combinator::AllSettled),
         combinators(async_playground::model::scenario::Combinator::Any),
+        scenario(
+            "timeout-zero",
+            c,
+            vec![
+                main_task(vec![
+                    timeout(vec![Step::Gather(vec![1, 2])], 0),
+                    print("after"),
+                ]),
+                job("A", 100, Value::str("A")),
+                job("B", 100, Value::str("B")),
+            ],
+            vec![],
+        ),
+        scenario(
+            "sleep-zero",
+            c,
+            vec![
+                main_task(vec![
+                    Step::Spawn(1),
+                    Step::Spawn(2),
+                    Step::Sleep(0),
+                    print("main: after sleep(0)"),
+                    Step::Await(1),
+                    Step::Await(2),
+                ]),
+                job("A", 100, Value::str("A")),
+                job("B", 100, Value::str("B")),
+            ],
+            vec![],
+        ),
         crawler(c, 7, 3, 125),
         crawler(s, 3, 3, 125),
         breakfast(c),

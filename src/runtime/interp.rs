@@ -10,7 +10,7 @@ use futures::future::{select, Either, LocalBoxFuture};
 use futures::FutureExt;
 
 use crate::model::scenario::{Piece, Step, TaskId, Text};
-use crate::model::trace::EventKind;
+use crate::model::trace::{EventKind, Loop};
 use crate::model::value::Value;
 
 use super::prog::{Outcome, Prog, Status};
@@ -111,8 +111,7 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
         }
         Step::Sleep(ms) => {
             p.emit(t, EventKind::Sleep { ms: *ms });
-            let deadline = p.ideal_now.get().saturating_add(*ms);
-            Sleep::new(p, deadline).await;
+            wait_for_ms(p, *ms).await;
             p.emit(t, EventKind::Wake);
         }
         Step::Block(ms) => super::cpu::block(p, t, *ms),
@@ -131,10 +130,9 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
             body,
             on_timeout,
         } => {
-            let deadline = p.ideal_now.get().saturating_add(*ms);
             // The budget's timer exists before the body's own waits: at an equal deadline it
             // fires first (asyncio and setTimeout both keep start order), and it is polled first.
-            let timer = Sleep::new(p, deadline);
+            let timer = wait_for_ms(p, *ms);
             let body_fut = exec_steps(p, t, body);
             match select(timer, body_fut).await {
                 Either::Right((res, timer)) => {
@@ -192,6 +190,32 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
         Step::Schedule { queue, text } => super::jsloop::schedule(p, t, *queue, text),
     }
     Ok(())
+}
+
+/// A wait of `ms` from now. Under asyncio a zero wait is no timer: `asyncio.sleep(0)` only
+/// yields, and `asyncio.timeout(0)` is due at once (`call_soon`): both go to the back of the
+/// ready queue. In the browser a zero wait is a real `setTimeout(0)`.
+fn wait_for_ms(p: &Rc<Prog>, ms: u64) -> Either<Sleep, YieldNow> {
+    if ms == 0 && p.lang.loop_kind() == Loop::Asyncio {
+        Either::Right(YieldNow(false))
+    } else {
+        Either::Left(Sleep::new(p, p.ideal_now.get().saturating_add(ms)))
+    }
+}
+
+/// Ready on its second poll: the task goes once to the back of the ready queue.
+pub struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
 }
 
 fn hold(p: &Prog, t: TaskId, s: usize) {

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::model::plan::{fulfilled, rejected};
 use crate::model::scenario::{Combinator, TaskId};
-use crate::model::trace::{EventKind, Queue};
+use crate::model::trace::{EventKind, Loop, Queue};
 use crate::model::value::Value;
 
 use super::interp::spawn_task;
@@ -32,6 +32,22 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
                 queue: Some(Queue::Sync),
             },
         );
+        return;
+    }
+    if queue == Queue::Micro && p.lang.loop_kind() == Loop::Asyncio {
+        // asyncio has no microtask queue: the callback is `call_soon`, the back of the ready
+        // queue (what the Python view does), so it goes through our own ready queue.
+        let p2 = p.clone();
+        let text = text.to_string();
+        p.exec.spawn(Box::pin(async move {
+            p2.emit(
+                t,
+                EventKind::Print {
+                    text,
+                    queue: Some(Queue::Micro),
+                },
+            );
+        }));
         return;
     }
     p.pending_js.set(p.pending_js.get() + 1);
