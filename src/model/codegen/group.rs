@@ -110,6 +110,30 @@ impl Groups {
     pub fn args_of(&self, task: TaskId) -> &[Arg] {
         self.args.get(task).map(Vec::as_slice).unwrap_or(&[])
     }
+    /// The longest run of `tasks` from `k` that a range can make (see `range`), at least 3
+    /// long: `(f, lo, hi, end)` with `tasks[k..end]` the run.
+    pub fn run_from(&self, tasks: &[TaskId], k: usize) -> Option<(usize, i64, i64, usize)> {
+        let first = *tasks.get(k)?;
+        let f = self.fn_of.get(first).copied().flatten()?;
+        if self.fns.get(f)?.params != [ParamKind::IntLabel] {
+            return None;
+        }
+        let label = |t: TaskId| match self.args.get(t).and_then(|a| a.first()) {
+            Some(Arg::Int(i)) => Some(*i),
+            _ => None,
+        };
+        let lo = label(first)?;
+        let mut end = k + 1;
+        while let Some(t) = tasks.get(end) {
+            let next = lo + (end - k) as i64;
+            if self.fn_of.get(*t).copied().flatten() != Some(f) || label(*t) != Some(next) {
+                break;
+            }
+            end += 1;
+        }
+        (end - k >= 3).then(|| (f, lo, lo + (end - k) as i64 - 1, end))
+    }
+
     /// `Some((f, lo, hi))` when `tasks` are calls of one function whose only parameter is an
     /// integer label, with labels `lo, lo+1, …, hi`: a loop or a range can make them.
     pub fn range(&self, tasks: &[TaskId]) -> Option<(usize, i64, i64)> {

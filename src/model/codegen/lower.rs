@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::super::scenario::{Combinator, Piece, Scenario, SemId, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::Value;
-use super::group::{Dur, Groups, SlotExpr, TPiece, TVal};
+use super::group::{Arg, Dur, Groups, ParamKind, SlotExpr, TPiece, TVal};
 
 /// A variable: name words plus an example of its value (Rust needs the type).
 #[derive(Clone, Debug, PartialEq)]
@@ -246,7 +246,7 @@ pub(crate) fn lower(
         names: Vec::new(),
         reg: None,
         spawned: Vec::new(),
-        inplace: Vec::new(),
+        inplace: HashSet::new(),
         cpu: None,
         ret: None,
     };
@@ -335,7 +335,7 @@ struct Cx<'a> {
     reg: Option<Var>,
     spawned: Vec<(TaskId, Var)>,
     /// Tasks this body awaited in place (a later `Gather` of them only collects results).
-    inplace: Vec<TaskId>,
+    inplace: HashSet<TaskId>,
     /// The variable holding a computed count, and the count, while it is the result to come.
     cpu: Option<(Var, i64)>,
     ret: Option<Ret>,
@@ -472,7 +472,7 @@ impl Cx<'_> {
                     let what = match self.spawned.iter().find(|(t, _)| t == c) {
                         Some((_, v)) => Target::Spawned(v.clone()),
                         None => {
-                            self.inplace.push(*c);
+                            self.inplace.insert(*c);
                             Target::InPlace(*c)
                         }
                     };
@@ -642,32 +642,47 @@ fn sem_blocks(mut items: Vec<Stmt>) -> Vec<Stmt> {
 }
 
 fn await_loops(stmts: Vec<Stmt>, g: &Groups) -> Vec<Stmt> {
-    let mut out = Vec::new();
-    let mut i = 0;
+    // The task and label of an in-place await of a function whose only parameter is the label.
+    let key = |s: &Stmt| match s {
+        Stmt::Await {
+            what: Target::InPlace(t),
+            assign,
+            ..
+        } => {
+            let f = g.fn_of.get(*t).copied().flatten()?;
+            if g.fns.get(f)?.params != [ParamKind::IntLabel] {
+                return None;
+            }
+            match g.args_of(*t).first() {
+                Some(Arg::Int(i)) => Some((*t, f, *i, assign.is_some())),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(stmts.len());
     let n = stmts.len();
+    let mut i = 0;
     while i < n {
-        // The longest run of in-place awaits from i that forms a range.
+        // The longest run from i: one function, consecutive labels; only its last await may
+        // keep the result.
         let mut j = i;
         let mut tasks = Vec::new();
-        while j < n {
-            match &stmts[j] {
-                Stmt::Await {
-                    what: Target::InPlace(t),
-                    assign,
-                    ..
-                } if assign.is_none() || j + 1 == n || !is_inplace_await(&stmts[j + 1]) => {
-                    let mut trial = tasks.clone();
-                    trial.push(*t);
-                    if g.range(&trial).is_none() {
-                        break;
+        if let Some((t, f, first, assigned)) = key(&stmts[i]) {
+            tasks.push(t);
+            j = i + 1;
+            let mut last = first;
+            let mut closed = assigned;
+            while j < n && !closed {
+                match key(&stmts[j]) {
+                    Some((t2, f2, label, assigned2)) if f2 == f && label == last + 1 => {
+                        tasks.push(t2);
+                        last = label;
+                        closed = assigned2;
+                        j += 1;
                     }
-                    tasks = trial;
-                    j += 1;
-                    if assign.is_some() {
-                        break;
-                    }
+                    _ => break,
                 }
-                _ => break,
             }
         }
         if tasks.len() >= 3 {
@@ -683,16 +698,6 @@ fn await_loops(stmts: Vec<Stmt>, g: &Groups) -> Vec<Stmt> {
         }
     }
     out
-}
-
-fn is_inplace_await(s: &Stmt) -> bool {
-    matches!(
-        s,
-        Stmt::Await {
-            what: Target::InPlace(_),
-            ..
-        }
-    )
 }
 
 /// Whether a statement can suspend the task (where a cancellation can land).

@@ -682,15 +682,11 @@ impl Py<'_> {
         let mut out = Vec::new();
         let mut k = 0;
         while k < tasks.len() {
-            let mut best = None;
-            let mut end = tasks.len();
-            while end >= k + 3 {
-                if let Some(r) = self.cx.g.range(&tasks[k..end]) {
-                    best = Some((r, end));
-                    break;
-                }
-                end -= 1;
-            }
+            let best = self
+                .cx
+                .g
+                .run_from(tasks, k)
+                .map(|(f, lo, hi, end)| ((f, lo, hi), end));
             match best {
                 Some(((f, lo, hi), end)) => {
                     out.push(format!(
