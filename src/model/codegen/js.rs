@@ -176,7 +176,13 @@ impl Js<'_> {
                 .line("import { Worker } from \"node:worker_threads\";");
         }
         self.o.blank();
-        if abortable {
+        // Timers of the main thread (a worker sleeps its own thread instead).
+        let sleeps = cx.s.tasks.iter().any(|t| {
+            t.thread.is_none() && super::any_in(&t.body, &|s| matches!(s, Step::Sleep(_)))
+        });
+        if !sleeps {
+            // No timer to wait for.
+        } else if abortable {
             self.o.line(
                 "// Waits ms milliseconds, unless the signal aborts first (then it rejects).",
             );
@@ -376,8 +382,15 @@ impl Js<'_> {
         self.cancellable_fn = self.params[f].iter().any(|p| p == "signal");
         let plain = def.worker || cx.plain.get(f).copied().unwrap_or(false);
         if def.worker {
-            self.o
-                .line("// Runs on a thread of its own: a blocking wait holds only that thread.");
+            let computes =
+                cx.s.tasks
+                    .get(def.rep)
+                    .is_some_and(|t| super::any_in(&t.body, &|s| matches!(s, Step::Cpu { .. })));
+            self.o.line(if computes {
+                "// Runs on a thread of its own: its computation runs in parallel with the others."
+            } else {
+                "// Runs on a thread of its own: a blocking wait holds only that thread."
+            });
         }
         let head = format!(
             "{}function {}({}) {{",
