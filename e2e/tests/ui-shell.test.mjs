@@ -220,3 +220,16 @@ test('phone 390 px: no sideways scroll; presenter and languages pass axe', { tim
     await P.close();
   }
 });
+
+test('keyboard help: ? opens the shortcut list, Esc closes it', { timeout: 30000 }, async () => {
+  const P = await env.open('lang=fr');
+  const { page } = P;
+  await page.locator('body').press('?');
+  await page.waitForSelector(tid('help-dialog'));
+  assert.match(await page.innerText(tid('help-dialog')), /Raccourcis clavier/);
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[role=dialog]') !== null), true, 'focus moves into the dialog');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(tid('help-dialog'), { state: 'detached' });
+  assertClean(P);
+  await P.close();
+});
