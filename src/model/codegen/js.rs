@@ -436,6 +436,15 @@ impl Js<'_> {
         }
     }
 
+    /// Whole milliseconds (`AbortSignal.timeout` takes no fractions).
+    fn whole_ms(&self, d: Dur) -> String {
+        match d {
+            Dur::Ms(ms) => decimal(self.cx.ms(ms).round()),
+            Dur::Param(p) if self.cx.scale == 1.0 => self.param(p),
+            Dur::Param(p) => format!("Math.round({})", scaled(&self.param(p), self.cx.scale)),
+        }
+    }
+
     fn decl(&self, v: &Var) -> String {
         let n = var(v);
         if self.hoisted.contains(&n) {
@@ -569,10 +578,7 @@ impl Js<'_> {
             }
             Stmt::Combine { how, tasks, assign } => {
                 let args = self.list_args(tasks, in_timeout);
-                let target = match assign {
-                    Some(v) => self.decl(v),
-                    None => "const outcome = ".into(),
-                };
+                let target = assign.as_ref().map(|v| self.decl(v)).unwrap_or_default();
                 let l = match how {
                     Combinator::AllSettled => {
                         let l = self.call_lines(
@@ -605,7 +611,7 @@ impl Js<'_> {
             Stmt::WaitFor { tasks, ms, assign } => {
                 self.o.line(format!(
                     "const signal = AbortSignal.timeout({}); // aborts what still runs then",
-                    self.ms(*ms)
+                    self.whole_ms(*ms)
                 ));
                 let args = self.list_args(tasks, true);
                 let l =
@@ -628,7 +634,7 @@ impl Js<'_> {
                 self.o.push();
                 self.o.line(format!(
                     "const signal = AbortSignal.timeout({}); // aborts the work below then",
-                    self.ms(*ms)
+                    self.whole_ms(*ms)
                 ));
                 self.stmts(body, true);
                 self.o.pop();
@@ -738,6 +744,21 @@ impl Js<'_> {
                 let g = self.o.slot("cancel", l);
                 let old = self.o.set_guard(g);
                 self.o.push();
+                // Only a cancellation is cleaned up; another error just passes through.
+                let other_errors = body.iter().any(|s| {
+                    matches!(
+                        s,
+                        Stmt::Fail(_)
+                            | Stmt::Await { .. }
+                            | Stmt::Gather { .. }
+                            | Stmt::SeqGather { .. }
+                            | Stmt::AwaitLoop { .. }
+                            | Stmt::Combine { .. }
+                    )
+                });
+                if other_errors {
+                    self.o.line("if (!signal?.aborted) throw err;");
+                }
                 self.stmts(on_cancel, in_timeout);
                 self.o
                     .line("throw err; // still cancelled: the caller sees it too");
@@ -902,6 +923,7 @@ impl Js<'_> {
                         TP::Lit(s) => inner.push_str(&tpl_escape(s)),
                         TP::Label => inner.push_str(&format!("${{{}}}", self.label())),
                         TP::Param(p) => inner.push_str(&format!("${{{}}}", self.param(*p))),
+                        TP::Null => inner.push_str("${null}"),
                         TP::Var(v) => {
                             if matches!(v.example, Some(Value::Str(_))) {
                                 inner.push_str(&format!("${{{}}}", var(v)));
@@ -935,6 +957,7 @@ impl Js<'_> {
                 TP::Label => inner.push_str(&format!("${{{}}}", self.label())),
                 TP::Param(p) => inner.push_str(&format!("${{{}}}", self.param(*p))),
                 TP::Var(v) => inner.push_str(&format!("${{{}}}", var(v))),
+                TP::Null => inner.push_str("${null}"),
             }
         }
         format!("`{inner}`")
@@ -1037,6 +1060,7 @@ fn split_args(text: &[TP]) -> Option<Vec<Part>> {
             }
             TP::Label => cur.push(TP::Label),
             TP::Param(p) => cur.push(TP::Param(*p)),
+            TP::Null => cur.push(TP::Null),
         }
     }
     if !cur.is_empty() {

@@ -96,6 +96,8 @@ fn follow(
     let mut map: BTreeMap<&'static str, Vec<u32>> = BTreeMap::new();
     let mut used = vec![false; slots.len()];
     let mut cursor = 0usize;
+    // Where the task last was: a cancellation with no cleanup code lands on its waiting line.
+    let mut last: Option<u32> = slots.first().map(|s| s.line);
     for ev in events {
         let kind = ev.name();
         let open = |i: usize, used: &[bool]| {
@@ -122,10 +124,16 @@ fn follow(
                 cursor = cursor.max(i + 1);
                 Some(slots[i].line)
             }
-            None => slots.iter().rev().find(|s| s.kind == kind).map(|s| s.line),
+            None => slots
+                .iter()
+                .rev()
+                .find(|s| s.kind == kind)
+                .map(|s| s.line)
+                .or(last),
         };
         if let Some(line) = line {
             map.entry(kind).or_default().push(line);
+            last = Some(line);
         }
     }
     map

@@ -23,6 +23,8 @@ pub(crate) enum TP {
     Var(Var),
     /// A parameter of the function (a duration in ms, or a result).
     Param(usize),
+    /// A result that was never set: the language's null (`None`, `null`).
+    Null,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -367,7 +369,7 @@ impl Cx<'_> {
                 TPiece::Slot(_) => TP::Lit(String::new()),
                 TPiece::Result => match &self.reg {
                     Some(v) => TP::Var(v.clone()),
-                    None => TP::Lit(String::new()),
+                    None => TP::Null,
                 },
             })
             .collect()

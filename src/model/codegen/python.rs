@@ -172,7 +172,7 @@ impl Py<'_> {
         let uses_processes = self.process.iter().any(|p| *p);
         let uses_loop = uses_processes
             || any_in(
-                &cx.s.tasks[0].body,
+                cx.s.tasks.first().map_or(&[][..], |t| &t.body),
                 &|s| matches!(s, Step::Schedule { queue, .. } if *queue != Queue::Sync),
             );
         self.o.line("import asyncio");
@@ -560,13 +560,19 @@ impl Py<'_> {
             }
             Stmt::Schedule { queue, text, key } => {
                 let lit = py_str(text);
+                // `loop` is main's; elsewhere ask for the running loop.
+                let lp = if self.cur.is_none() {
+                    "loop"
+                } else {
+                    "asyncio.get_running_loop()"
+                };
                 let l = match queue {
                     Queue::Sync => self.o.line(format!("print({lit})")),
                     Queue::Micro => self.o.line(format!(
-                        "loop.call_soon(print, {lit})  # runs once main awaits"
+                        "{lp}.call_soon(print, {lit})  # runs once main awaits"
                     )),
                     Queue::Macro => self.o.line(format!(
-                        "loop.call_later(0, print, {lit})  # a timer: after the ready callbacks"
+                        "{lp}.call_later(0, print, {lit})  # a timer: after the ready callbacks"
                     )),
                 };
                 self.o.slot_print(l, *key);
@@ -634,11 +640,11 @@ impl Py<'_> {
                 self.call_lines(&format!("{target} = await asyncio.gather("), &settled, ")")
             }
             Combinator::Race => {
-                let l = self.call_lines(
-                    "tasks = [asyncio.create_task(coro) for coro in (",
-                    &calls,
-                    ")]",
-                );
+                let created: Vec<String> = calls
+                    .iter()
+                    .map(|c| format!("asyncio.create_task({c})"))
+                    .collect();
+                let l = self.call_lines("tasks = [", &created, "]");
                 self.o.line(
                     "done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)",
                 );
@@ -648,11 +654,11 @@ impl Py<'_> {
                 l
             }
             Combinator::Any => {
-                let l = self.call_lines(
-                    "tasks = [asyncio.create_task(coro) for coro in (",
-                    &calls,
-                    ")]",
-                );
+                let created: Vec<String> = calls
+                    .iter()
+                    .map(|c| format!("asyncio.create_task({c})"))
+                    .collect();
+                let l = self.call_lines("tasks = [", &created, "]");
                 self.o.line(format!(
                     "{target} = {{\"status\": \"rejected\", \"reason\": \"All promises were rejected\"}}"
                 ));
@@ -800,6 +806,7 @@ impl Py<'_> {
                 TP::Label => inner.push_str(&format!("{{{}}}", self.label())),
                 TP::Param(p) => inner.push_str(&format!("{{{}}}", self.param(*p))),
                 TP::Var(v) => inner.push_str(&format!("{{{}}}", var(v))),
+                TP::Null => inner.push_str("{None}"),
             }
         }
         format!("f\"{inner}\"")

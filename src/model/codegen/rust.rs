@@ -829,6 +829,7 @@ impl Rs<'_> {
                     "{{{}}}",
                     self.fn_params.get(*p).cloned().unwrap_or_default()
                 )),
+                TP::Null => inner.push_str("None"),
                 TP::Var(v) => {
                     if matches!(v.example, Some(Value::Str(_))) {
                         inner.push_str(&format!("{{{}}}", var(v)))
