@@ -486,8 +486,19 @@ impl Py<'_> {
                     "await asyncio.gather(*pending, return_exceptions=True)  # let them stop",
                 );
                 let target = assign.as_ref().map_or("results".to_string(), var);
+                // Keep what ended normally (a child that raised has no result to keep).
+                let may_fail = tasks.iter().any(|t| {
+                    cx.s.tasks
+                        .get(*t)
+                        .is_some_and(|d| any_in(&d.body, &|s| matches!(s, Step::Fail(_))))
+                });
+                let keep = if may_fail {
+                    "task in done and not task.exception()"
+                } else {
+                    "task in done"
+                };
                 self.o.line(format!(
-                    "{target} = [task.result() for task in tasks if task in done]"
+                    "{target} = [task.result() for task in tasks if {keep}]"
                 ));
             }
             Stmt::Timeout {
