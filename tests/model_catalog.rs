@@ -1,4 +1,6 @@
 //! Catalog: parameters, info flags, validation of programs; value formatting against Node.
+// Native only: insta and proptest are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use async_playground::model::catalog::{self, build, info, param_specs, validate, IDS};
 use async_playground::model::plan::plan;
 use async_playground::model::scenario::{

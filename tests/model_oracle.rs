@@ -1,6 +1,8 @@
 //! The planner against CPython's own asyncio (shared/tools/contract-check/oracle.py, a
 //! virtual-clock event loop): every end, cancellation and timeout at the same millisecond, and
 //! the same totals. Skipped (with a note) where python3 >= 3.11 or the oracle is not at hand.
+// Native only: insta and proptest are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use std::path::PathBuf;
 use std::process::Command;
 

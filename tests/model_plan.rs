@@ -1,4 +1,6 @@
 //! The planner against the figures of docs/SCENARIOS.md, and snapshots of every ideal trace.
+// Native only: insta and proptest are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use async_playground::model::catalog::{self, IDS};
 use async_playground::model::plan::plan;
 use async_playground::model::scenario::{CodeLang, Params};

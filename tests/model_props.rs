@@ -1,4 +1,6 @@
 //! Invariants of the planner over random parameters and random small programs.
+// Native only: insta and proptest are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
