@@ -280,13 +280,15 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
 
 fn awaiting_label(lang: Lang, names: &[&str], n: usize) -> Option<String> {
     let what = say(lang, ["awaiting", "attend", "espera"]);
-    match (names, n) {
-        ([], _) => None,
-        ([one], 1) => Some(format!("{what} {one}")),
-        _ => Some(format!(
+    if names.is_empty() {
+        None
+    } else if n <= names.len() {
+        Some(format!("{what} {}", names.join(", ")))
+    } else {
+        Some(format!(
             "{what} {n} {}",
             say(lang, ["tasks", "tâches", "tareas"])
-        )),
+        ))
     }
 }
 
@@ -362,9 +364,10 @@ pub fn tip_text(
 pub fn Timeline() -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
-    let root = NodeRef::<html::Section>::new();
+    let body = NodeRef::<html::Div>::new();
     let width = RwSignal::new(760.0);
-    super::timeline_canvas::observe_width(root, width);
+    // The drawing's width is the content box of its own wrapper (not the padded card).
+    super::timeline_canvas::observe_width(body, width);
     let lanes_n = Memo::new(move |_| s.tasks.with(|t| t.iter().map(|l| l.len()).sum::<usize>()));
     let canvas = Memo::new(move |_| lanes_n.get() > CANVAS_ABOVE);
     let cursors = Memo::new(move |_| {
@@ -431,37 +434,38 @@ pub fn Timeline() -> impl IntoView {
         }
     };
     view! {
-        <section
-            class="ap-timeline"
-            class:is-canvas=move || canvas.get()
-            data-testid="timeline"
-            data-lanes=move || lanes_n.get()
-            data-bars=move || bars_n.get()
-            node_ref=root
-        >
-            <header class="ap-card-head">
-                <h2>{move || say(app.lang.get(), ["Timeline", "Chronologie", "Cronología"])}</h2>
-                <p class="ap-sub">{subtitle}</p>
-                <ViewLabel />
-            </header>
-            <Show
-                when=move || canvas.get()
-                fallback=move || view! { <TimelineSvg width cursors tip /> }
-            >
-                <TimelineCanvas width cursors tip />
-            </Show>
-            <Show when=move || tip.get().is_some()>
-                <div
-                    class="ap-tip"
-                    role="tooltip"
-                    style:left=move || tip.get().map(|t| format!("{:.0}px", t.x)).unwrap_or_default()
-                    style:top=move || tip.get().map(|t| format!("{:.0}px", t.y)).unwrap_or_default()
-                >
-                    {move || tip.get().map(|t| t.text).unwrap_or_default()}
+            <section
+                class="ap-timeline"
+                class:is-canvas=move || canvas.get()
+                data-testid="timeline"
+                data-lanes=move || lanes_n.get()
+                data-bars=move || bars_n.get()
+    >
+                <header class="ap-card-head">
+                    <h2>{move || say(app.lang.get(), ["Timeline", "Chronologie", "Cronología"])}</h2>
+                    <p class="ap-sub">{subtitle}</p>
+                    <ViewLabel />
+                </header>
+                <div class="ap-tl-body" node_ref=body>
+                    <Show
+                        when=move || canvas.get()
+                        fallback=move || view! { <TimelineSvg width cursors tip /> }
+                    >
+                        <TimelineCanvas width cursors tip />
+                    </Show>
+                    <Show when=move || tip.get().is_some()>
+                        <div
+                            class="ap-tip"
+                            role="tooltip"
+                            style:left=move || tip.get().map(|t| format!("{:.0}px", t.x)).unwrap_or_default()
+                            style:top=move || tip.get().map(|t| format!("{:.0}px", t.y)).unwrap_or_default()
+                        >
+                            {move || tip.get().map(|t| t.text).unwrap_or_default()}
+                        </div>
+                    </Show>
                 </div>
-            </Show>
-        </section>
-    }
+            </section>
+        }
 }
 
 /// An honest word on what the picture is: live, a replay of the recording, or paused.
@@ -601,8 +605,8 @@ fn TimelineSvg(
             >
                 <Patterns />
                 <g aria-hidden="true">{ticks}</g>
-                <For each=move || panels.get() key=|p| (p.program, p.title.clone(), p.y.to_bits(), p.h.to_bits(), p.caption.clone()) let:panel>
-                    <Panel panel=panel.clone() layout cursors end_ms tip focusable />
+                <For each=move || panels.with(|ps| ps.iter().map(|p| p.program).collect::<Vec<_>>()) key=|p| *p let:p>
+                    <Panel p panels layout cursors end_ms tip focusable />
                 </For>
                 {move || main_cursor().map(|(p, x)| {
                     let lay = layout.get();
@@ -626,17 +630,29 @@ fn TimelineSvg(
 
 #[component]
 fn Panel(
-    panel: PanelView,
+    p: usize,
+    panels: Memo<Vec<PanelView>>,
     layout: Memo<Layout>,
     cursors: Memo<Vec<Option<f64>>>,
     end_ms: Memo<f64>,
     tip: RwSignal<Option<Tip>>,
     focusable: Memo<bool>,
 ) -> impl IntoView {
-    let lay = layout.get_untracked();
-    let p = panel.program;
     let clip = format!("ap-clip-{p}");
     let clip_url = format!("url(#{clip})");
+    let field = move |f: fn(&PanelView) -> f64| {
+        panels.with(|ps| ps.iter().find(|x| x.program == p).map(f).unwrap_or(0.0))
+    };
+    let y = move || field(|x| x.y);
+    let h = move || field(|x| x.h);
+    let text = move |f: fn(&PanelView) -> String| {
+        panels.with(|ps| {
+            ps.iter()
+                .find(|x| x.program == p)
+                .map(f)
+                .unwrap_or_default()
+        })
+    };
     let clip_w = move || {
         let lay = layout.get();
         let x = cursors
@@ -646,16 +662,25 @@ fn Panel(
         // Badges and the running cap may reach a few px past "now".
         (x + 1.5).max(0.0)
     };
-    let lanes = panel.lanes.clone();
+    // Lanes re-render one by one when their own content (their `sig`) changes.
+    let lanes = move || {
+        panels.with(|ps| {
+            ps.iter()
+                .find(|x| x.program == p)
+                .map(|x| x.lanes.clone())
+                .unwrap_or_default()
+        })
+    };
+    let head = move || layout.get().head_h * 0.68;
     view! {
         <g class="ap-panel" data-program=p>
             <clipPath id=clip.clone()>
-                <rect x=0 y=panel.y width=clip_w height=panel.h />
+                <rect x=0 y=y width=clip_w height=h />
             </clipPath>
-            <rect class="ap-panel-bg" x=2 y=panel.y width=lay.w - 4.0 height=panel.h rx=8 />
-            <text class="ap-panel-title" x=12 y=panel.y + lay.head_h * 0.68>{panel.title.clone()}</text>
-            <text class="ap-panel-caption" x=lay.w - 12.0 y=panel.y + lay.head_h * 0.68 text-anchor="end">{panel.caption.clone()}</text>
-            <For each=move || lanes.clone() key=|l| l.sig let:lane>
+            <rect class="ap-panel-bg" x=2 y=y width=move || layout.get().w - 4.0 height=h rx=8 />
+            <text class="ap-panel-title" x=12 y=move || y() + head()>{move || text(|x| x.title.clone())}</text>
+            <text class="ap-panel-caption" x=move || layout.get().w - 12.0 y=move || y() + head() text-anchor="end">{move || text(|x| x.caption.clone())}</text>
+            <For each=lanes key=|l| l.sig let:lane>
                 <LaneRow lane layout clip_url=clip_url.clone() tip focusable />
             </For>
         </g>
