@@ -1,6 +1,8 @@
 //! Code views of arbitrary valid programs (what the scenario editor may produce): generating
 //! never panics, every language gives a non-empty program, and every event of the ideal trace
 //! maps to a line inside that program.
+// Native only: runs tools and native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use async_playground::model::catalog::validate;
 use async_playground::model::codegen::{generate, highlight};
 use async_playground::model::plan;

@@ -16,6 +16,8 @@
 //! second time; a wrong program fails both runs.
 //!
 //! Skips (with a printed reason) only when `python3` or `node` is not installed.
+// Native only: runs tools and native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;

@@ -10,6 +10,8 @@
 //! - `event-loop-order`: microtasks and macrotasks are JavaScript's; the Rust view is a sketch.
 //! - worker lanes (`threads-vs-async`, `cpu-bound` concurrent): threads print in parallel, so
 //!   only each thread's own order is compared (as in `codegen_real.rs`).
+// Native only: runs tools and native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;

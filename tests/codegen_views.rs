@@ -1,5 +1,7 @@
 //! Snapshots of every code view (each scenario of the catalog, each language; the sequential
 //! program too where it differs), and the line maps and notes the UI relies on.
+// Native only: runs tools and native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 use async_playground::model::catalog;
 use async_playground::model::codegen::{generate, generate_scaled, CodeView, Note};
 use async_playground::model::plan;
