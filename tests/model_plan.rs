@@ -227,7 +227,8 @@ fn big_crawler_plans_fast() {
     let took = started.elapsed();
     assert_eq!(t.total_ms, 5000.0);
     assert_eq!(t.tasks.len(), 10_001);
-    assert!(took.as_millis() < 1000, "planning took {took:?}");
+    // Generous: catches a quadratic planner, not a slow or busy machine (the bench times it).
+    assert!(took.as_secs() < 10, "planning took {took:?}");
     let g = trace_with(
         "gather-fetch",
         Mode::Sequential,
