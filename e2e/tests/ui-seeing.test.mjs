@@ -148,6 +148,10 @@ test('compare: both programs on one axis, hover links console, lane and tooltip'
   const toastLine = await page.$(`${tid('console-line')}[data-task="toast"][data-mode="concurrent"]`);
   await toastLine.hover();
   await page.waitForSelector(`${tid('lane')}[data-task="toast"][data-mode="concurrent"][data-hover="true"]`);
+  // … and the code view marks where toast is in the (concurrent) program.
+  const hover = await page.waitForSelector(tid('code-hover'));
+  const codeLines = (await page.innerText(tid('code'))).split('\n');
+  assert.match(codeLines[Number(await hover.getAttribute('data-line')) - 1] || '', /toast|return|golden|\w/);
   // Focus a bar: a tooltip names the task and the state.
   await page.focus(`${tid('lane')}[data-task="coffee"][data-mode="sequential"] ${tid('bar')}[data-state="sleeping"]`);
   const tip = await page.waitForSelector('[role="tooltip"]');

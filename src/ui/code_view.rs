@@ -166,6 +166,21 @@ pub fn CodeView() -> impl IntoView {
             })
         })
     });
+    // Hovering a console line or a lane shows where that task is in the code.
+    let hover_line = Memo::new(move |_| {
+        let h = app.hovered.get()?;
+        s.version.track();
+        if h.program != program.get() {
+            return None;
+        }
+        s.sets.with_value(|sets| {
+            let set = sets.get(h.program)?;
+            let lane = set.lanes.get(set.lane_of(h.task)?)?;
+            let o = lane.last?;
+            s.code
+                .with(|c| c.get(h.program)?.lines.line_for(lane.task, o.kind, o.nth))
+        })
+    });
     let set_lang = move |l: CodeLang| {
         if app.code.get_untracked() != l {
             app.update_settings(|s| s.code = l);
@@ -244,6 +259,10 @@ pub fn CodeView() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <div class="ap-code-lines">
+                    {move || hover_line.get().map(|l| view! {
+                        <div class="ap-code-hover" data-testid="code-hover" data-line=l aria-hidden="true"
+                            style:top=format!("calc({} * var(--ap-code-lh))", l.saturating_sub(1))></div>
+                    })}
                     {move || marks.with(|m| m.current).map(|l| view! {
                         <div class="ap-code-hl" data-testid="code-highlight" data-line=l aria-hidden="true"
                             style:top=format!("calc({} * var(--ap-code-lh))", l.saturating_sub(1))></div>
