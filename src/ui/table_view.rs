@@ -90,7 +90,14 @@ pub fn TableView() -> impl IntoView {
                         .join("; ");
                     rows.push(Row {
                         key: (p, i),
-                        mode: mode_of(&app, p).as_str(),
+                        mode: match mode_of(&app, p) {
+                            crate::model::trace::Mode::Sequential => {
+                                say(lang, ["sequential", "séquentiel", "secuencial"])
+                            }
+                            crate::model::trace::Mode::Concurrent => {
+                                say(lang, ["concurrent", "concurrent", "concurrente"])
+                            }
+                        },
                         task: lane.name.clone(),
                         start: lane.first_t.map(format_seconds).unwrap_or_default(),
                         end: if lane.done {
