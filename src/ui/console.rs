@@ -140,7 +140,7 @@ pub fn Console() -> impl IntoView {
                     <Show when=move || total.get() == 0>
                         <p class="ap-console-empty">{move || say(app.lang.get(), [
                             "Press Run: what the program prints appears here, in the order it happens.",
-                            "Appuyez sur Exécuter : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
+                            "Appuyez sur Lancer : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
                             "Pulse Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
                         ])}</p>
                     </Show>

@@ -120,7 +120,7 @@ pub fn TableView() -> impl IntoView {
                 {move || if open.get() {
                     say(app.lang.get(), ["Hide the table", "Masquer le tableau", "Ocultar la tabla"])
                 } else {
-                    say(app.lang.get(), ["Show the timeline as a table", "Voir la chronologie en tableau", "Ver la cronología como tabla"])
+                    say(app.lang.get(), ["Show the timeline as a table", "Voir la frise en tableau", "Ver la línea de tiempo como tabla"])
                 }}
             </button>
             <div class:ap-sr-only=move || !open.get()>

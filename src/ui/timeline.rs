@@ -442,7 +442,7 @@ pub fn Timeline() -> impl IntoView {
                 data-bars=move || bars_n.get()
     >
                 <header class="ap-card-head">
-                    <h2>{move || say(app.lang.get(), ["Timeline", "Chronologie", "Cronología"])}</h2>
+                    <h2>{move || say(app.lang.get(), ["Timeline", "Frise", "Línea de tiempo"])}</h2>
                     <p class="ap-sub">{subtitle}</p>
                     <ViewLabel />
                 </header>
