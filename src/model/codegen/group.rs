@@ -706,3 +706,24 @@ fn build_fn(
         worker: task.thread.is_some(),
     })
 }
+
+/// Parameter names of a shared function, unique in order (`i`, `i2`, …); JS and Rust share them.
+pub(crate) fn param_names(kinds: &[ParamKind]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in kinds {
+        let base = match k {
+            ParamKind::IntLabel => "i",
+            ParamKind::StrLabel => "name",
+            ParamKind::Ms => "ms",
+            ParamKind::Val => "result",
+        };
+        let mut n = base.to_string();
+        let mut c = 2;
+        while out.contains(&n) {
+            n = format!("{base}{c}");
+            c += 1;
+        }
+        out.push(n);
+    }
+    out
+}

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::super::scenario::{Combinator, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::Value;
-use super::group::{Arg, Dur, ParamKind, TPiece, TVal};
+use super::group::{param_names, Arg, Dur, TPiece, TVal};
 use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{camel, decimal, digits, scaled, Ctx};
@@ -116,26 +116,6 @@ pub(crate) fn emit(cx: &Ctx) -> Out {
     };
     js.program();
     js.o
-}
-
-fn param_names(kinds: &[ParamKind]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for k in kinds {
-        let base = match k {
-            ParamKind::IntLabel => "i",
-            ParamKind::StrLabel => "name",
-            ParamKind::Ms => "ms",
-            ParamKind::Val => "result",
-        };
-        let mut n = base.to_string();
-        let mut c = 2;
-        while out.contains(&n) {
-            n = format!("{base}{c}");
-            c += 1;
-        }
-        out.push(n);
-    }
-    out
 }
 
 struct Js<'a> {

@@ -5,7 +5,7 @@
 use super::super::scenario::{Combinator, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::{Value, RUST_RECORD};
-use super::group::{Arg, Dur, ParamKind, TPiece, TVal};
+use super::group::{param_names, Arg, Dur, ParamKind, TPiece, TVal};
 use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{any_in, digits, snake, Ctx};
@@ -105,26 +105,6 @@ struct Rs<'a> {
     fn_params: Vec<String>,
     /// Functions that can fail (they return a `Result`).
     fails: Vec<bool>,
-}
-
-fn param_names(kinds: &[ParamKind]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for k in kinds {
-        let base = match k {
-            ParamKind::IntLabel => "i",
-            ParamKind::StrLabel => "name",
-            ParamKind::Ms => "ms",
-            ParamKind::Val => "result",
-        };
-        let mut n = base.to_string();
-        let mut c = 2;
-        while out.contains(&n) {
-            n = format!("{base}{c}");
-            c += 1;
-        }
-        out.push(n);
-    }
-    out
 }
 
 /// The Rust type of a value.
