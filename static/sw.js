@@ -4,7 +4,7 @@
 // fetches from another origin.
 const CACHE = 'async-playground-v1';
 const SHELL = ['./', './boot.js', './style.css', './async-playground.js', './async-playground_bg.wasm', './worker.js',
-  './manifest.webmanifest', './icon.svg'];
+  './manifest.webmanifest', './icon.svg', './lessons/en.txt', './lessons/fr.txt', './lessons/es.txt'];
 
 self.addEventListener('install', (event) => {
   // One missing file must not cost the whole shell: cache what is there.

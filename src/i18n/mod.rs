@@ -45,6 +45,11 @@ pub struct Ui {
     pub code: &'static str,
     pub console: &'static str,
     pub lesson_missing: &'static str,
+    /// While the lesson file of the language downloads.
+    pub lesson_loading: &'static str,
+    /// The download failed; the reason follows after a colon.
+    pub lesson_failed: &'static str,
+    pub retry: &'static str,
     pub see_also: &'static str,
     pub watch: &'static str,
     pub mistake: &'static str,

@@ -1147,3 +1147,119 @@ fn inlines(out: &mut String, v: &[Inline]) {
     }
     out.push(']');
 }
+
+// ---------------------------------------------------------------- the wire format
+
+/// The lessons of one language as the app downloads them (`dist/lessons/<lang>.txt`, written by
+/// `examples/lessons_export.rs`): the wasm carries none of the texts, only the small reader in
+/// `src/lessons/wire.rs`. One record per line, fields separated by tabs, `\\`, `\t`, `\n`, `\r`
+/// escaped; `L` lesson, `Q` question, `O` option, `B` block (`p`, `w`, `m`, `l`), `I` list item,
+/// then inlines `t` text, `c` code, `s` strong, `e` em, `k` link (to, text).
+pub fn wire(lessons: &[Lesson], lang: &str) -> String {
+    let mut of_lang: Vec<&Lesson> = lessons.iter().filter(|l| l.lang == lang).collect();
+    of_lang.sort_by_key(|l| l.order);
+    let mut out = format!("{WIRE_MAGIC}\t{lang}\n");
+    for l in of_lang {
+        let see_also = l.see_also.join(",");
+        let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        record(
+            &mut out,
+            &[
+                "L",
+                &l.id,
+                &l.title,
+                l.scenario.as_deref().unwrap_or(""),
+                &l.order.to_string(),
+                &see_also,
+                &num(l.expect.concurrent),
+                &num(l.expect.sequential),
+            ],
+        );
+        for q in &l.questions {
+            let kind = match q.kind {
+                Kind::FirstEnd => "first_end",
+                Kind::Total => "total",
+                Kind::NthPrint => "nth_print",
+                Kind::Order => "order",
+            };
+            let n = num(q.n);
+            record(
+                &mut out,
+                &["Q", &q.id, kind, &n, q.mode.as_str(), &q.prompt, &q.explain],
+            );
+            for o in &q.options {
+                record(&mut out, &["O", &o.label, &o.value]);
+            }
+        }
+        for b in &l.blocks {
+            match b {
+                Block::Para(v) => wire_inlines(&mut out, "p", v),
+                Block::Watch(v) => wire_inlines(&mut out, "w", v),
+                Block::Mistake(v) => wire_inlines(&mut out, "m", v),
+                Block::List(items) => {
+                    record(&mut out, &["B", "l"]);
+                    for item in items {
+                        record(&mut out, &["I"]);
+                        for i in item {
+                            wire_inline(&mut out, i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// First field of a wire file's first line; the version follows the magic's last character.
+pub const WIRE_MAGIC: &str = "ap-lessons-1";
+
+fn wire_inlines(out: &mut String, kind: &str, v: &[Inline]) {
+    record(out, &["B", kind]);
+    for i in v {
+        wire_inline(out, i);
+    }
+}
+
+fn wire_inline(out: &mut String, i: &Inline) {
+    match i {
+        Inline::Text(s) => record(out, &["t", s]),
+        Inline::Code(s) => record(out, &["c", s]),
+        Inline::Strong(s) => record(out, &["s", s]),
+        Inline::Em(s) => record(out, &["e", s]),
+        Inline::Link { to, text } => record(out, &["k", to, text]),
+    }
+}
+
+fn record(out: &mut String, fields: &[&str]) {
+    for (k, f) in fields.iter().enumerate() {
+        if k > 0 {
+            out.push('\t');
+        }
+        for c in f.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// What `examples/lessons_export.rs` does: check the tree like `build.rs`, then one wire text per
+/// language.
+pub fn export(root: &Path, strict: bool) -> Result<Vec<(&'static str, String)>, Vec<LessonError>> {
+    let (lessons, mut errors) = load_dir(root);
+    let (set_errors, _) = check_set(&lessons, strict);
+    errors.extend(set_errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(LANGS
+        .iter()
+        .map(|lang| (*lang, wire(&lessons, lang)))
+        .collect())
+}

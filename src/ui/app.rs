@@ -23,6 +23,7 @@ use crate::model::params::Parsed;
 pub fn App(parsed: Parsed) -> impl IntoView {
     let app = AppState::new(parsed.settings);
     provide_context(app);
+    super::lesson_store::provide();
     for n in parsed.notices {
         app.push_notice(NoticeKind::Param(n));
     }

@@ -1,7 +1,9 @@
 //! The lesson beside the picture: the scenario's lesson, or a glossary entry a link opened.
-//! Lessons are compiled at build time into typed blocks; everything renders as text nodes.
+//! Lessons are checked at build time and downloaded per language as typed blocks
+//! (`lesson_store`); everything renders as text nodes.
 use leptos::prelude::*;
 
+use super::lesson_store::{use_lessons, Load};
 use super::state::use_app;
 use crate::i18n::ui;
 use crate::lessons::{self, Block, Inline, Lesson};
@@ -76,6 +78,7 @@ fn body(
 #[component]
 pub fn LessonPanel() -> impl IntoView {
     let app = use_app();
+    let store = use_lessons();
     // A glossary entry opened by a link; the scenario's lesson again when the scenario changes.
     let open = RwSignal::new(None::<&'static str>);
     Effect::watch(
@@ -85,6 +88,21 @@ pub fn LessonPanel() -> impl IntoView {
     );
     let content = move || {
         let lang = app.lang.get();
+        let t = ui(lang);
+        match store.status(lang) {
+            Load::Ready => {}
+            Load::Loading => {
+                return view! { <p class="ap-muted" aria-busy="true">{t.lesson_loading}</p> }.into_any()
+            }
+            Load::Failed(why) => {
+                return view! {
+                    <p class="ap-muted" data-testid="lesson-failed">{format!("{} ({why}).", t.lesson_failed)}" "
+                        <button type="button" class="ap-link" on:click=move |_| store.retry(lang)>{t.retry}</button>
+                    </p>
+                }
+                .into_any()
+            }
+        }
         let scenario = app.scenario.get();
         let lesson = match open.get() {
             Some(id) => lessons::get(lang.as_str(), id),

@@ -11,6 +11,7 @@ pub mod help;
 pub mod lanes;
 pub mod legend;
 pub mod lesson_panel;
+pub mod lesson_store;
 pub mod mode_group;
 pub mod notices;
 pub mod player;

@@ -4,6 +4,7 @@
 //! language, so a switch keeps them.
 use leptos::prelude::*;
 
+use super::lesson_store::{use_lessons, Load};
 use super::state::use_app;
 use super::storage;
 use crate::i18n::{colon, ui};
@@ -59,10 +60,15 @@ fn Ask(q: &'static Question, scenario: String) -> impl IntoView {
 #[component]
 pub fn Predict() -> impl IntoView {
     let app = use_app();
+    let store = use_lessons();
     let t = move || ui(app.lang.get());
     let questions = move || {
         let scenario = app.scenario.get();
         let lang = app.lang.get();
+        // Nothing to ask until the lessons of the language have arrived (the panel says why).
+        if store.status(lang) != Load::Ready {
+            return Vec::new();
+        }
         lessons::for_scenario(lang.as_str(), &scenario)
             .map(|l| l.questions)
             .unwrap_or(&[])
