@@ -30,13 +30,18 @@ pub mod words;
 
 /// Entry point (called by `main`): panic hook, mount, readiness mark.
 pub fn start() {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    if let Some(p) = &perf {
+        // Splits module start → interactive into download + compile (before) and mount (after).
+        let _ = p.mark("ap-main");
+    }
     error_panel::install_panic_hook();
     let parsed = url::parse_location();
     let panic = parsed.panic;
     leptos::mount::mount_to_body(
         move || leptos::prelude::view! { <app::App parsed=parsed.clone() /> },
     );
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = &perf {
         // The bench measures module start → interactive between boot.js's mark and this one.
         let _ = p.mark("ap-interactive");
     }
