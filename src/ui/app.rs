@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::code_view::CodeView;
 use super::console::Console;
 use super::controls::Controls;
+use super::export::Export;
 use super::figures::Figures;
 use super::help::Help;
 use super::legend::Legend;
@@ -89,6 +90,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     <Timeline />
                     <Legend />
                     <Figures />
+                    <Export />
                     <Predict />
                 </section>
                 <div class="ap-phone-tabs" role="tablist" aria-label=move || t().lesson>

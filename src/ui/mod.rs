@@ -6,6 +6,7 @@ pub mod controls;
 pub mod embed;
 pub mod embed_api;
 pub mod error_panel;
+pub mod export;
 pub mod figures;
 pub mod help;
 pub mod lanes;
