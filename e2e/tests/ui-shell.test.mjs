@@ -227,9 +227,22 @@ test('keyboard help: ? opens the shortcut list, Esc closes it', { timeout: 30000
   await page.locator('body').press('?');
   await page.waitForSelector(tid('help-dialog'));
   assert.match(await page.innerText(tid('help-dialog')), /Raccourcis clavier/);
-  assert.equal(await page.evaluate(() => document.activeElement.closest('[role=dialog]') !== null), true, 'focus moves into the dialog');
+  const inDialog = () => page.evaluate(() => document.activeElement.closest('dialog[open]') !== null);
+  assert.equal(await inDialog(), true, 'focus moves into the dialog');
+  // Modal: Tab never reaches a control of the page behind it.
+  for (let k = 0; k < 4; k++) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement === document.body
+      || document.activeElement.closest('dialog[open]') !== null), true, `Tab ${k + 1} stays in the dialog`);
+  }
   await page.keyboard.press('Escape');
   await page.waitForSelector(tid('help-dialog'), { state: 'detached' });
+  // Focus goes back to the page, not lost; the help button reopens it and Close shuts it.
+  await page.click(tid('help'));
+  await page.waitForSelector(tid('help-dialog'));
+  await page.locator(tid('help-dialog')).getByRole('button').click();
+  await page.waitForSelector(tid('help-dialog'), { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'help', 'focus back on the button that opened it');
   assertClean(P);
   await P.close();
 });
