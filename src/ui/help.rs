@@ -1,8 +1,8 @@
 //! The keyboard-shortcut help (WCAG: shortcuts listed on screen and in a help dialog). Opened by
 //! `?` or the top bar's button; Esc or Close shuts it and focus returns to the page.
 use leptos::html;
-use wasm_bindgen::JsCast;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::presenter::key_hints;
 use super::state::use_app;
@@ -53,7 +53,10 @@ fn HelpDialog() -> impl IntoView {
     });
     on_cleanup(move || {
         // Closed by a shortcut elsewhere (the dialog is removed while open): give focus back.
-        if let Some(el) = before.as_ref().and_then(|e| e.dyn_ref::<web_sys::HtmlElement>()) {
+        if let Some(el) = before
+            .as_ref()
+            .and_then(|e| e.dyn_ref::<web_sys::HtmlElement>())
+        {
             let _ = el.focus();
         }
     });
