@@ -7,6 +7,7 @@ use super::console::Console;
 use super::controls::Controls;
 use super::export::Export;
 use super::figures::Figures;
+use super::freeze::FreezeNote;
 use super::help::Help;
 use super::legend::Legend;
 use super::lesson_panel::LessonPanel;
@@ -89,6 +90,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     <Status />
                     <Timeline />
                     <Legend />
+                    <FreezeNote />
                     <Figures />
                     <Export />
                     <Predict />

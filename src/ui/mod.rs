@@ -8,6 +8,7 @@ pub mod embed_api;
 pub mod error_panel;
 pub mod export;
 pub mod figures;
+pub mod freeze;
 pub mod help;
 pub mod lanes;
 pub mod legend;
