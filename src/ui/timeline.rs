@@ -36,6 +36,10 @@ pub struct Layout {
     pub axis_h: f64,
     pub head_h: f64,
     pub gap: f64,
+    /// The row under the lanes that holds the "now" label, and that label's font size (the
+    /// stylesheet's: 12 px, 20 px in presenter mode).
+    pub foot_h: f64,
+    pub now_font: f64,
 }
 
 impl Layout {
@@ -58,6 +62,8 @@ impl Layout {
             axis_h: 26.0 * scale,
             head_h: 28.0 * scale,
             gap: 10.0,
+            foot_h: if big { 40.0 } else { 30.0 },
+            now_font: if big { 20.0 } else { 12.0 },
         }
     }
     pub fn scale(&self, end_ms: f64) -> Scale {
@@ -548,7 +554,7 @@ fn TimelineSvg(
     let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get()));
     let height = Memo::new(move |_| {
         let lay = layout.get();
-        panels.with(|p| p.last().map(|p| p.y + p.h).unwrap_or(lay.axis_h)) + 30.0
+        panels.with(|p| p.last().map(|p| p.y + p.h).unwrap_or(lay.axis_h)) + lay.foot_h
     });
     let focusable = Memo::new(move |_| {
         panels.with(|p| {
@@ -571,7 +577,7 @@ fn TimelineSvg(
     let ticks = move || {
         let lay = layout.get();
         let sc = lay.scale(end_ms.get());
-        let h = height.get() - 30.0;
+        let h = height.get() - lay.foot_h;
         bars::ticks(end_ms.get(), max_ticks.get())
             .into_iter()
             .map(|t| {
@@ -610,16 +616,19 @@ fn TimelineSvg(
                 </For>
                 {move || main_cursor().map(|(p, x)| {
                     let lay = layout.get();
-                    let h = height.get() - 30.0;
+                    let h = height.get() - lay.foot_h;
                     let t = cursors.with(|c| c.get(p).copied().flatten()).unwrap_or(0.0);
                     let text = format!("{} {}", say(app.lang.get(), ["now", "maintenant", "ahora"]), bars::format_seconds(t));
-                    let wlabel = 12.0 + 7.2 * text.chars().count() as f64;
-                    let lx = (x - wlabel / 2.0).clamp(2.0, lay.w - wlabel - 2.0);
+                    // Bold tabular digits are ~0.6 em wide: the label stays whole at the right edge.
+                    let fs = lay.now_font;
+                    let wlabel = fs + 0.62 * fs * text.chars().count() as f64;
+                    let hlabel = fs + 10.0;
+                    let lx = (x - wlabel / 2.0).clamp(2.0, (lay.w - wlabel - 2.0).max(2.0));
                     view! {
                         <g class="ap-now" aria-hidden="true">
                             <line x1=x x2=x y1=lay.axis_h - 4.0 y2=h />
-                            <rect x=lx y=h + 2.0 width=wlabel height=22 rx=4 />
-                            <text x=lx + wlabel / 2.0 y=h + 17.0 text-anchor="middle">{text}</text>
+                            <rect x=lx y=h + 2.0 width=wlabel height=hlabel rx=4 />
+                            <text x=lx + wlabel / 2.0 y=h + 2.0 + hlabel / 2.0 + 0.36 * fs text-anchor="middle">{text}</text>
                         </g>
                     }
                 })}
