@@ -86,7 +86,7 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
 }
 
 fn text_names_queue_microtask(text: &str) -> bool {
-    text.to_lowercase().contains("queuemicrotask")
+    text.to_ascii_lowercase().contains("queuemicrotask")
 }
 
 /// One child's settlement as a JS promise value: its argument index.

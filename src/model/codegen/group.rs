@@ -182,12 +182,14 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         // `allSettled` → `all`, `settled`.
         let mut cur = String::new();
         let mut prev_lower = false;
+        // ASCII case rules only: identifiers come from the catalog (and editor scripts keep other
+        // letters as they are); Unicode case tables would cost the wasm several KB.
         for c in part.chars() {
-            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
             }
-            prev_lower = c.is_lowercase() || c.is_ascii_digit();
-            cur.extend(c.to_lowercase());
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            cur.push(c.to_ascii_lowercase());
         }
         if !cur.is_empty() {
             out.push(cur);

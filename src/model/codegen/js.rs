@@ -85,7 +85,7 @@ pub(crate) fn emit(cx: &Ctx) -> Out {
             .iter()
             .map(|f| {
                 let mut n = camel(&f.name);
-                if f.worker && !n.to_lowercase().contains("thread") {
+                if f.worker && !n.to_ascii_lowercase().contains("thread") {
                     n.push_str("OnThread");
                 }
                 if RESERVED.contains(&n.as_str()) {
@@ -677,7 +677,7 @@ impl Js<'_> {
                 let l = match queue {
                     Queue::Sync => self.o.line(format!("console.log({lit});")),
                     Queue::Micro => {
-                        if text.to_lowercase().contains("queuemicrotask") {
+                        if text.to_ascii_lowercase().contains("queuemicrotask") {
                             self.o.line(format!(
                                 "queueMicrotask(() => console.log({lit})); // a microtask"
                             ))

@@ -295,7 +295,7 @@ pub(crate) fn camel(words: &[String]) -> String {
         } else {
             let mut c = w.chars();
             if let Some(f) = c.next() {
-                out.extend(f.to_uppercase());
+                out.push(f.to_ascii_uppercase());
                 out.push_str(c.as_str());
             }
         }

@@ -195,7 +195,7 @@ impl Rs<'_> {
         if !cx.s.semaphores.is_empty() {
             self.o.blank();
             for (i, n) in cx.s.semaphores.iter().enumerate() {
-                let name = sem_name(i, cx.s.semaphores.len()).to_uppercase();
+                let name = sem_name(i, cx.s.semaphores.len()).to_ascii_uppercase();
                 self.o.line(format!(
                     "static {name}: Semaphore = Semaphore::const_new({n}); // at most {n} at a time"
                 ));
@@ -569,7 +569,7 @@ impl Rs<'_> {
                 self.o.line("}");
             }
             Stmt::Sem { sem, body } => {
-                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_ascii_uppercase();
                 let l = self
                     .o
                     .line(format!("let permit = {name}.acquire().await.unwrap();"));
@@ -580,7 +580,7 @@ impl Rs<'_> {
                 self.o.slot("release", r);
             }
             Stmt::Acquire(sem) => {
-                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_ascii_uppercase();
                 let l = self
                     .o
                     .line(format!("{name}.acquire().await.unwrap().forget();"));
@@ -588,7 +588,7 @@ impl Rs<'_> {
                 self.o.slot("acquire", l);
             }
             Stmt::Release(sem) => {
-                let name = sem_name(*sem, cx.s.semaphores.len()).to_uppercase();
+                let name = sem_name(*sem, cx.s.semaphores.len()).to_ascii_uppercase();
                 let l = self.o.line(format!("{name}.add_permits(1);"));
                 self.o.slot("release", l);
             }
