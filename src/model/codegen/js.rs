@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::super::scenario::{Combinator, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::Value;
-use super::group::{param_names, Arg, Dur, TPiece, TVal};
+use super::group::{param_names, Arg, Dur, TVal};
 use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{camel, decimal, digits, scaled, Ctx};
@@ -920,14 +920,7 @@ impl Js<'_> {
 
     /// A string expression: a plain literal, or a template with the label.
     fn template(&self, text: &[TP]) -> String {
-        if text.iter().all(|p| matches!(p, TP::Lit(_))) {
-            let s: String = text
-                .iter()
-                .map(|p| match p {
-                    TP::Lit(s) => s.as_str(),
-                    _ => "",
-                })
-                .collect();
+        if let Some(s) = super::lower::literal_text(text) {
             return js_str(&s);
         }
         let mut inner = String::new();
@@ -950,15 +943,7 @@ impl Js<'_> {
             TVal::Linear(mul, add) => super::linear(&self.label(), *mul, *add),
             TVal::Param(p) => self.param(*p),
             TVal::Text(pieces) => {
-                let tp: Vec<TP> = pieces
-                    .iter()
-                    .map(|p| match p {
-                        TPiece::Lit(s) => TP::Lit(s.clone()),
-                        TPiece::Label => TP::Label,
-                        TPiece::Param(p) => TP::Param(*p),
-                        TPiece::Result | TPiece::Slot(_) => TP::Lit(String::new()),
-                    })
-                    .collect();
+                let tp = super::lower::value_text(pieces);
                 self.template(&tp)
             }
             TVal::List(items) => format!(

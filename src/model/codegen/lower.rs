@@ -27,6 +27,29 @@ pub(crate) enum TP {
     Null,
 }
 
+/// The text when it is literal pieces only (every language then writes a plain string).
+pub(crate) fn literal_text(text: &[TP]) -> Option<String> {
+    text.iter()
+        .map(|p| match p {
+            TP::Lit(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A returned value's text pieces as print pieces (a result or a slot has no text of its own).
+pub(crate) fn value_text(pieces: &[TPiece]) -> Vec<TP> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            TPiece::Lit(s) => TP::Lit(s.clone()),
+            TPiece::Label => TP::Label,
+            TPiece::Param(p) => TP::Param(*p),
+            TPiece::Result | TPiece::Slot(_) => TP::Lit(String::new()),
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Target {
     /// A task spawned earlier, held in a variable.

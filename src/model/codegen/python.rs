@@ -4,7 +4,7 @@
 use super::super::scenario::{Combinator, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::Value;
-use super::group::{Arg, Dur, ParamKind, TPiece, TVal};
+use super::group::{Arg, Dur, ParamKind, TVal};
 use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{any_in, decimal, digits, param_printed, scaled, snake, Ctx};
@@ -796,14 +796,7 @@ impl Py<'_> {
 
     /// A print argument: a plain string, or an f-string with the label and result variables.
     fn text(&self, text: &[TP]) -> String {
-        if text.iter().all(|p| matches!(p, TP::Lit(_))) {
-            let s: String = text
-                .iter()
-                .map(|p| match p {
-                    TP::Lit(s) => s.as_str(),
-                    _ => "",
-                })
-                .collect();
+        if let Some(s) = super::lower::literal_text(text) {
             return py_str(&s);
         }
         // A lone variable prints as itself.
@@ -830,15 +823,7 @@ impl Py<'_> {
             TVal::Linear(mul, add) => super::linear(&self.label(), *mul, *add),
             TVal::Param(p) => self.param(*p),
             TVal::Text(pieces) => {
-                let tp: Vec<TP> = pieces
-                    .iter()
-                    .map(|p| match p {
-                        TPiece::Lit(s) => TP::Lit(s.clone()),
-                        TPiece::Label => TP::Label,
-                        TPiece::Param(p) => TP::Param(*p),
-                        TPiece::Result | TPiece::Slot(_) => TP::Lit(String::new()),
-                    })
-                    .collect();
+                let tp = super::lower::value_text(pieces);
                 self.text(&tp)
             }
             TVal::List(items) => format!(

@@ -5,7 +5,7 @@
 use super::super::scenario::{Combinator, Step, TaskId};
 use super::super::trace::Queue;
 use super::super::value::{Value, RUST_RECORD};
-use super::group::{param_names, Arg, Dur, ParamKind, TPiece, TVal};
+use super::group::{param_names, Arg, Dur, ParamKind, TVal};
 use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{any_in, digits, snake, Ctx};
@@ -824,14 +824,7 @@ impl Rs<'_> {
 
     /// A string expression: a literal or a `format!`.
     fn string(&self, text: &[TP]) -> String {
-        if text.iter().all(|p| matches!(p, TP::Lit(_))) {
-            let s: String = text
-                .iter()
-                .map(|p| match p {
-                    TP::Lit(s) => s.as_str(),
-                    _ => "",
-                })
-                .collect();
+        if let Some(s) = super::lower::literal_text(text) {
             rust_str(&s)
         } else {
             format!("format!({})", self.fmt(text))
@@ -849,15 +842,7 @@ impl Rs<'_> {
                 .cloned()
                 .unwrap_or_else(|| "None".into()),
             TVal::Text(pieces) => {
-                let tp: Vec<TP> = pieces
-                    .iter()
-                    .map(|p| match p {
-                        TPiece::Lit(s) => TP::Lit(s.clone()),
-                        TPiece::Label => TP::Label,
-                        TPiece::Param(p) => TP::Param(*p),
-                        TPiece::Result | TPiece::Slot(_) => TP::Lit(String::new()),
-                    })
-                    .collect();
+                let tp = super::lower::value_text(pieces);
                 format!("format!({})", self.fmt(&tp))
             }
             TVal::List(items) => format!(
