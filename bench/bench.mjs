@@ -125,6 +125,7 @@ async function accuracy(env) {
   const frame = E.frame();
   const errors = [];
   const notes = [];
+  const perRun = [];
   let worstTotal = 0;
   for (const scenario of SEEDS) {
     for (const mode of ['concurrent', 'sequential']) {
@@ -134,7 +135,13 @@ async function accuracy(env) {
         const a = tr.events.map((e) => `${e.task}:${e.kind}`).join(' ');
         const b = ideal.events.map((e) => `${e.task}:${e.kind}`).join(' ');
         if (a !== b) { notes.push(`${scenario}/${mode}: order differs from the plan`); continue; }
-        tr.events.forEach((e, i) => errors.push(Math.abs(e.t - ideal.events[i].t)));
+        let worst = { err: -1 };
+        tr.events.forEach((e, i) => {
+          const err = Math.abs(e.t - ideal.events[i].t);
+          errors.push(err);
+          if (err > worst.err) worst = { err, at: i, kind: e.kind, t: ideal.events[i].t };
+        });
+        perRun.push(`${scenario}/${mode}: worst ${ms(worst.err)} (event ${worst.at} ${worst.kind} at ${worst.t} ms of ${ideal.total_ms})`);
         if (ideal.total_ms > 0) worstTotal = Math.max(worstTotal, tr.total_ms / ideal.total_ms);
       } catch (err) { notes.push(`${scenario}/${mode}: ${String(err.message || err).split('\n')[0].slice(0, 60)}`); }
     }
@@ -144,6 +151,7 @@ async function accuracy(env) {
     'p95 ≤ 4 ms, order = plan', s.length > 0 && pct(s, 0.95) <= 4 && notes.length === 0);
   figure('seed scenarios: worst measured / ideal total', worstTotal ? worstTotal.toFixed(4) : 'n/a', '≤ 1.01', worstTotal > 0 && worstTotal <= 1.01);
   if (notes.length) log(`    ${notes.join('\n    ')}`);
+  if (process.env.BENCH_DETAIL) log(`    ${perRun.join('\n    ')}`);
   // Reference: how late raw setTimeout fires in this same document (what "within 1 ms of raw JS" means).
   const late = await frame.evaluate(async () => {
     const out = [];

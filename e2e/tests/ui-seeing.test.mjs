@@ -135,6 +135,33 @@ test('code tabs: the highlighted line follows the run in every language', { time
   await P.close();
 });
 
+test('the result line prints as the run\'s language prints it', { timeout: 60000 }, async () => {
+  // gather-fetch: main prints "results: <list>" and returns the list; the console's result line
+  // shows that same value the way the program's language prints it (SCENARIOS.md).
+  const want = {
+    python: "[{'id': 1, 'bytes': 512}, {'id': 2, 'bytes': 1024}, {'id': 3, 'bytes': 1536}]",
+    // Node breaks a list past 72 columns (util.inspect's breakLength 80, less the indent).
+    js: '[\n  { id: 1, bytes: 512 },\n  { id: 2, bytes: 1024 },\n  { id: 3, bytes: 1536 }\n]',
+    rust: '[Record { id: 1, bytes: 512 }, Record { id: 2, bytes: 1024 }, Record { id: 3, bytes: 1536 }]',
+  };
+  for (const code of ['python', 'js', 'rust']) {
+    const P = await env.open(`scenario=gather-fetch&mode=concurrent&count=3&ms=200&code=${code}`);
+    const { page } = P;
+    assert.equal(await runAndWait(page), 'finished');
+    const res = await page.waitForSelector(`${tid('console-result')} code`);
+    const texts = await consoleTexts(page);
+    assert.equal(await res.textContent(), want[code], `${code} result`);
+    assert.equal(texts[texts.length - 1], `results: ${want[code]}`, `${code}: the program printed the same value`);
+    // Switching the code tab afterwards keeps the run's own words (what it really printed).
+    const other = code === 'python' ? 'js' : 'python';
+    await page.click(`${tid('code-tab')}[data-lang="${other}"]`);
+    await page.waitForSelector(`${tid('code')}[data-lang="${other}"]`);
+    assert.equal(await page.textContent(`${tid('console-result')} code`), want[code]);
+    assertClean(P);
+    await P.close();
+  }
+});
+
 test('compare: both programs on one axis, hover links console, lane and tooltip', { timeout: 60000 }, async () => {
   const P = await env.open('scenario=breakfast&mode=compare&speed=4');
   const { page } = P;

@@ -54,6 +54,7 @@ pub const UI: Ui = Ui {
     predict_right: "Right: the run agrees.",
     predict_wrong: "Not this time: look at the timeline.",
     predict_wait: "Run it to check your answer.",
+    predict_other_values: "This run used other values than the question, which is about the scenario’s defaults, so none of the answers fits it: the measured timeline shows what happened.",
     keys: "Keys",
     shortcuts: "Keyboard shortcuts",
     close: "Close",

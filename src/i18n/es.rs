@@ -54,6 +54,7 @@ pub const UI: Ui = Ui {
     predict_right: "¡Correcto! La ejecución te da la razón.",
     predict_wrong: "Esta vez no: mira la línea de tiempo.",
     predict_wait: "Ejecútalo para comprobar tu respuesta.",
+    predict_other_values: "Esta ejecución usa otros valores que la pregunta, que trata de los valores por defecto del escenario, así que ninguna respuesta le corresponde: la línea de tiempo medida muestra lo que pasó.",
     keys: "Teclas",
     shortcuts: "Atajos de teclado",
     close: "Cerrar",

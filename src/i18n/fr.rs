@@ -55,6 +55,7 @@ pub const UI: Ui = Ui {
     predict_right: "Exact\u{a0}: l'exécution vous donne raison.",
     predict_wrong: "Pas cette fois\u{a0}: regardez la frise.",
     predict_wait: "Lancez l'exécution pour vérifier votre réponse.",
+    predict_other_values: "Cette exécution utilise d'autres valeurs que la question, qui porte sur les valeurs par défaut du scénario\u{a0}: aucune réponse ne lui correspond, la frise mesurée montre ce qui s'est passé.",
     keys: "Touches",
     shortcuts: "Raccourcis clavier",
     close: "Fermer",

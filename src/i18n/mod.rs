@@ -63,6 +63,8 @@ pub struct Ui {
     pub predict_right: &'static str,
     pub predict_wrong: &'static str,
     pub predict_wait: &'static str,
+    /// The run's parameters differ from the question's, so no option fits it.
+    pub predict_other_values: &'static str,
     pub keys: &'static str,
     pub shortcuts: &'static str,
     pub close: &'static str,

@@ -605,6 +605,9 @@ pub struct Scale {
     pub end_ms: f64,
     pub x0: f64,
     pub width: f64,
+    /// How far (px) past the axis end an instant may still be drawn where it belongs: a run a
+    /// few ms late ends in the margin instead of being squashed onto the last tick.
+    pub overhang: f64,
 }
 
 impl Scale {
@@ -618,11 +621,19 @@ impl Scale {
             end_ms,
             x0,
             width: width.max(1.0),
+            overhang: 0.0,
         }
     }
-    /// x of an instant, clamped to the drawing.
+    /// The same scale, letting instants up to `px` past the axis end be drawn in place.
+    pub fn with_overhang(self, px: f64) -> Self {
+        Scale {
+            overhang: px.max(0.0),
+            ..self
+        }
+    }
+    /// x of an instant, clamped to the drawing (and its overhang).
     pub fn x(&self, t: f64) -> f64 {
-        let f = (t / self.end_ms).clamp(0.0, 1.0);
+        let f = (t / self.end_ms).clamp(0.0, 1.0 + self.overhang / self.width);
         self.x0 + f * self.width
     }
     /// Width of a stretch, at least `min` so an instant stays visible.
@@ -962,6 +973,11 @@ mod tests {
         assert_eq!(s.w(bar.start, bar.end_at(2500.0), 0.0), 400.0);
         let bad = Scale::new(f64::NAN, 0.0, 0.0);
         assert!(bad.x(500.0).is_finite());
+        // With an overhang, a slightly late instant is drawn where it belongs, up to the margin.
+        let o = Scale::new(4000.0, 100.0, 800.0).with_overhang(10.0);
+        assert!((o.x(4020.0) - 904.0).abs() < 1e-9);
+        assert!((o.x(9999.0) - 910.0).abs() < 1e-9);
+        assert!((o.w(3980.0, 4020.0, 0.0) - 8.0).abs() < 1e-9);
     }
 
     #[test]

@@ -61,6 +61,28 @@ impl Value {
             ),
         }
     }
+
+    /// The inverse of [`Value::to_json`] (a trace's `end.value` back to a value to print);
+    /// a non-integral number, which no scenario returns, keeps its JSON text.
+    pub fn from_json(j: &serde_json::Value) -> Self {
+        use serde_json::Value as J;
+        match j {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => n
+                .as_i64()
+                .map(Value::Int)
+                .unwrap_or_else(|| Value::Str(n.to_string())),
+            J::String(s) => Value::Str(s.clone()),
+            J::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            J::Object(fields) => Value::Record(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 // ---------- Python ----------
@@ -384,6 +406,34 @@ mod tests {
             ("id".into(), Value::Int(1)),
             ("bytes".into(), Value::Int(512)),
         ])
+    }
+
+    #[test]
+    fn json_round_trip_keeps_order_and_kinds() {
+        let v = Value::List(vec![
+            rec(),
+            Value::Null,
+            Value::Bool(true),
+            Value::str("toast"),
+            ints(&[3, 1, 2]),
+        ]);
+        assert_eq!(Value::from_json(&v.to_json()), v);
+        // What the console shows for a trace's end value, per code language.
+        let end = serde_json::json!(["toast", null, {"id": 1, "bytes": 512}]);
+        let back = Value::from_json(&end);
+        assert_eq!(
+            back.format(CodeLang::Python),
+            "['toast', None, {'id': 1, 'bytes': 512}]"
+        );
+        assert_eq!(
+            back.format(CodeLang::Js),
+            "[ 'toast', null, { id: 1, bytes: 512 } ]"
+        );
+        assert_eq!(
+            back.format(CodeLang::Rust),
+            "[\"toast\", None, Record { id: 1, bytes: 512 }]"
+        );
+        assert_eq!(Value::from_json(&serde_json::json!(1.5)), Value::str("1.5"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::state::{now_ms, use_app, TaskRef};
 use super::words::say;
 use crate::model::params::Lang;
 use crate::model::player::RunState;
+use crate::model::value::Value;
 
 /// Lines rendered per program; tests count every line of small runs, so this stays well above
 /// what any built-in scenario at its default size prints.
@@ -23,6 +24,7 @@ struct Block {
     mode: &'static str,
     hidden: usize,
     lines: Vec<(Line, String)>,
+    /// What `main` returned, printed as the run's code language prints it.
     result: Option<String>,
 }
 
@@ -92,7 +94,9 @@ pub fn Console() -> impl IntoView {
                                 .iter()
                                 .map(|l| (l.clone(), task_name(l.task)))
                                 .collect(),
-                            result: pr.and_then(|x| x.result.clone()),
+                            result: pr
+                                .and_then(|x| x.result.as_ref())
+                                .map(|v| Value::from_json(v).format(app.run_code.get_untracked())),
                         }
                     })
                     .collect::<Vec<_>>()

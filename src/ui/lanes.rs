@@ -25,7 +25,7 @@ pub struct Line {
 pub struct Printed {
     pub lines: Vec<Line>,
     /// What `main` returned (its `end` value), once shown.
-    pub result: Option<String>,
+    pub result: Option<serde_json::Value>,
     /// Events applied so far.
     pub applied: usize,
 }
@@ -231,7 +231,7 @@ fn note_print(pr: &mut Printed, program: usize, i: usize, e: &Event) {
             task: e.task,
             text: text.clone(),
         }),
-        EventKind::End { value: Some(v) } if e.task == 0 => pr.result = Some(v.to_string()),
+        EventKind::End { value: Some(v) } if e.task == 0 => pr.result = Some(v.clone()),
         _ => {}
     }
 }

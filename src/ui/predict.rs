@@ -45,6 +45,8 @@ fn Ask(q: &'static Question, scenario: String) -> impl IntoView {
                 {move || match graded() {
                     None => t().predict_wait.to_string(),
                     Some(g) if g.chosen_correct => format!("{} {}", t().predict_right, q.explain),
+                    // The explanation speaks of the default values; this run measured others.
+                    Some(g) if g.correct_option.is_none() => t().predict_other_values.to_string(),
                     Some(g) => {
                         let verdict = if chosen.get().is_some() { t().predict_wrong } else { "" };
                         let right = g.correct_option.and_then(|i| q.options.get(i)).map(|o| o.label);

@@ -77,6 +77,8 @@ pub struct AppState {
     /// Bumped on every flush of `live` (cheap to watch; compare with what you drew).
     pub live_version: RwSignal<u64>,
     pub result: RwSignal<Option<RunResult>>,
+    /// The code language the current run prints in (its lines and its result).
+    pub run_code: RwSignal<CodeLang>,
     pub run_state: RwSignal<RunState>,
     /// Our run generation: the `runId` of the embed API; 0 = never ran.
     pub run_id: RwSignal<u64>,
@@ -132,6 +134,7 @@ pub fn build_programs(s: &Settings) -> Built {
 
 impl AppState {
     pub fn new(initial: Settings) -> Self {
+        let initial_code = initial.code;
         let settings = RwSignal::new(initial);
         let built = Memo::new(move |_| settings.with(build_programs));
         let code = Memo::new(move |_| settings.with(|s| s.code));
@@ -159,6 +162,7 @@ impl AppState {
             live: RwSignal::new(Vec::new()),
             live_version: RwSignal::new(0),
             result: RwSignal::new(None),
+            run_code: RwSignal::new(initial_code),
             run_state: RwSignal::new(RunState::Idle),
             run_id: RwSignal::new(0),
             run_t0: RwSignal::new(None),
@@ -229,6 +233,7 @@ impl AppState {
         self.run_t0.set(Some(now_ms()));
         self.run_state.set(RunState::Running);
         let settings = self.settings.get_untracked();
+        self.run_code.set(settings.code);
         super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
         let cfg = RunConfig {
             speed: settings.speed,

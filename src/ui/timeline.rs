@@ -45,6 +45,8 @@ pub struct Layout {
 impl Layout {
     pub fn new(w: f64, big: bool) -> Self {
         let w = w.clamp(280.0, 4000.0);
+        // Presenter sizes need room: a phone keeps the normal ones (as the stylesheet does).
+        let big = big && w >= 600.0;
         let label = if big {
             200.0
         } else if w < 520.0 {
@@ -67,21 +69,27 @@ impl Layout {
         }
     }
     pub fn scale(&self, end_ms: f64) -> Scale {
-        Scale::new(end_ms, self.x0, self.plot_w)
+        Scale::new(end_ms, self.x0, self.plot_w).with_overhang(OVERHANG_PX)
     }
 }
 
-/// The axis end (ms) shared by every panel: the longest ideal run, or the measured one if it
-/// clearly overran (a few ms late must not make the axis jump at the end).
-pub fn axis_end_ms(ideal: &[f64], cursors: &[Option<f64>], ticks: usize) -> f64 {
+/// Pixels past the axis end where a slightly late run is still drawn to scale (inside the
+/// plot's right margin, which is wider).
+pub const OVERHANG_PX: f64 = 12.0;
+
+/// The axis end (ms) shared by every panel: the longest ideal run rounded up to a tick, unless
+/// the measured run goes past what the right margin can show to scale (`OVERHANG_PX` over a
+/// plot `plot_w` wide), in which case the axis grows to it. A few ms late must neither make the
+/// axis jump at the end nor squash a bar onto the last tick.
+pub fn axis_end_ms(ideal: &[f64], cursors: &[Option<f64>], ticks: usize, plot_w: f64) -> f64 {
     let ideal_max = ideal.iter().copied().fold(0.0, f64::max);
     let seen = cursors.iter().flatten().copied().fold(0.0, f64::max);
-    let domain = if seen <= ideal_max * 1.02 + 5.0 {
-        ideal_max
+    let ideal_end = bars::axis_end(ideal_max.max(1.0), ticks);
+    if seen <= ideal_end * (1.0 + OVERHANG_PX / plot_w.max(1.0)) {
+        ideal_end
     } else {
-        seen
-    };
-    bars::axis_end(domain.max(1.0), ticks)
+        bars::axis_end(seen, ticks)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -532,7 +540,8 @@ fn ViewLabel() -> impl IntoView {
             (_, false) => Some("done"),
         })
     };
-    view! { <p class="ap-view-label" data-testid="view-label" data-engine=engine>{text}</p> }
+    let view_state = move || app.player.with(|p| p.state.as_str());
+    view! { <p class="ap-view-label" data-testid="view-label" data-engine=engine data-view=view_state>{text}</p> }
 }
 
 fn p_speed(s: f64) -> String {
@@ -549,8 +558,15 @@ fn TimelineSvg(
     let s = use_seeing();
     let layout = Memo::new(move |_| Layout::new(width.get(), app.presenter.get()));
     let max_ticks = Memo::new(move |_| if width.get() < 520.0 { 4 } else { 8 });
-    let end_ms =
-        Memo::new(move |_| axis_end_ms(&s.ideal_total.get(), &cursors.get(), max_ticks.get()));
+    let end_ms = Memo::new(move |_| {
+        let plot_w = layout.get().plot_w;
+        axis_end_ms(
+            &s.ideal_total.get(),
+            &cursors.get(),
+            max_ticks.get(),
+            plot_w,
+        )
+    });
     let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get()));
     let height = Memo::new(move |_| {
         let lay = layout.get();
@@ -584,7 +600,7 @@ fn TimelineSvg(
                 let x = sc.x(t.ms);
                 let anchor = if t.ms == 0.0 { "start" } else if (x - (lay.x0 + lay.plot_w)).abs() < 1.0 { "end" } else { "middle" };
                 view! {
-                    <line class="ap-grid" x1=x x2=x y1=lay.axis_h - 6.0 y2=h />
+                    <line class="ap-grid" data-ms=t.ms x1=x x2=x y1=lay.axis_h - 6.0 y2=h />
                     <text class="ap-tick" x=x y=lay.axis_h - 10.0 text-anchor=anchor>{t.label}</text>
                 }
             })
@@ -733,6 +749,8 @@ fn LaneRow(
                 <rect
                     data-testid="bar"
                     data-state=b.state.as_str()
+                    data-start=format!("{:.1}", b.start)
+                    data-end=b.end.map(|e| format!("{e:.1}"))
                     class="ap-bar"
                     x=b.x
                     y=top
@@ -763,7 +781,7 @@ fn LaneRow(
             let t2 = text.clone();
             view! {
                 <g class="ap-badge" class:is-failed=failed>
-                    <rect data-testid="bar" data-state=b.state.as_str() x=x y=top + 1.0 width=16 height=lay.bar_h - 2.0 rx=3
+                    <rect data-testid="bar" data-state=b.state.as_str() data-start=format!("{:.1}", b.start) x=x y=top + 1.0 width=16 height=lay.bar_h - 2.0 rx=3
                         tabindex=move || focusable.get().then_some("0")
                         role=move || focusable.get().then_some("img")
                         aria-label=move || focusable.get().then(|| text.clone())

@@ -12,9 +12,9 @@ use web_sys::CanvasRenderingContext2d;
 
 use super::lanes::{colour_index, use_seeing};
 use super::state::use_app;
-use super::timeline::{axis_end_ms, tip_text, Tip};
+use super::timeline::{axis_end_ms, tip_text, Tip, OVERHANG_PX};
 use super::words::say;
-use crate::model::bars::{self, BarState, Lane, Scale};
+use crate::model::bars::{self, BarState, Lane, MarkerKind, Scale};
 use crate::model::params::Theme;
 
 const AXIS_H: f64 = 24.0;
@@ -142,7 +142,10 @@ pub fn TimelineCanvas(
         let c = counts.get();
         program_top(&c, c.len())
     });
-    let end_ms = Memo::new(move |_| axis_end_ms(&s.ideal_total.get(), &cursors.get(), 8));
+    let end_ms = Memo::new(move |_| {
+        let plot_w = (width.get() - LABEL_W - 12.0).max(40.0);
+        axis_end_ms(&s.ideal_total.get(), &cursors.get(), 8, plot_w)
+    });
     let view_h = move || total_h.get().min(VIEW_H);
     Effect::new(move |_| {
         let w = width.get();
@@ -174,7 +177,8 @@ pub fn TimelineCanvas(
         let Some(ctx) = ctx else {
             return;
         };
-        let scale = Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0));
+        let scale =
+            Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0)).with_overhang(OVERHANG_PX);
         // Tokens change with the theme only: read them once per theme, not every frame.
         let theme = (app.theme.get(), app.presenter.get());
         if palette.with_value(|p| p.as_ref().map(|(t, _)| *t)) != Some(theme) {
@@ -224,7 +228,8 @@ pub fn TimelineCanvas(
             end,
             LABEL_W,
             (width.get_untracked() - LABEL_W - 12.0).max(40.0),
-        );
+        )
+        .with_overhang(OVERHANG_PX);
         let lang = app.lang.get_untracked();
         let found = (0..c.len()).find_map(|p| {
             let first = program_top(&c, p) + HEAD_H;
@@ -394,6 +399,46 @@ fn draw_lane(
         let x = scale.x(b.start);
         let w = scale.w(b.start, b.end_at(now), 2.0);
         paint_bar(ctx, pal, b.state, colour, x, top, w);
+    }
+    paint_markers(ctx, pal, scale, l, top);
+}
+
+/// Print, warning and timeout markers over the bars, as the SVG draws them (cancel and failure
+/// are the bars' own badges): a small notch at the top edge for a printed line or a warning, a
+/// diamond for a timeout.
+fn paint_markers(ctx: &CanvasRenderingContext2d, pal: &Palette, scale: &Scale, l: &Lane, top: f64) {
+    for m in &l.markers {
+        let x = scale.x(m.t);
+        match m.kind {
+            MarkerKind::Print | MarkerKind::Warn => {
+                ctx.set_fill_style_str(if m.kind == MarkerKind::Warn {
+                    &pal.danger
+                } else {
+                    &pal.text
+                });
+                ctx.begin_path();
+                ctx.move_to(x - 3.0, top - 1.0);
+                ctx.line_to(x + 3.0, top - 1.0);
+                ctx.line_to(x, top + 4.0);
+                ctx.close_path();
+                ctx.fill();
+            }
+            MarkerKind::Timeout => {
+                let mid = top + BAR_H / 2.0;
+                ctx.set_fill_style_str(&pal.danger);
+                ctx.set_stroke_style_str(&pal.surface);
+                ctx.set_line_width(1.0);
+                ctx.begin_path();
+                ctx.move_to(x, mid - 5.0);
+                ctx.line_to(x + 5.0, mid);
+                ctx.line_to(x, mid + 5.0);
+                ctx.line_to(x - 5.0, mid);
+                ctx.close_path();
+                ctx.fill();
+                ctx.stroke();
+            }
+            MarkerKind::Cancel | MarkerKind::Fail => {}
+        }
     }
 }
 
