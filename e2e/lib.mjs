@@ -177,7 +177,11 @@ export async function start({ distHeaders, block } = {}) {
       const h = await page.waitForFunction(([type, filter]) => window.__msgs.find((m) => m && m.source === 'async-playground'
         && m.type === type && Object.entries(filter).every(([k, v]) => m[k] === v)), [type, filter], { timeout, polling: 50 })
         .catch((err) => { throw new Error(`no '${type}' message ${JSON.stringify(filter)} within ${timeout} ms (${String(err).split('\n')[0]})`); });
-      return h.jsonValue();
+      // Dispose of the handle: it keeps the message (a whole trace) alive in the page, which a
+      // memory figure would count against the app.
+      const value = await h.jsonValue();
+      await h.dispose();
+      return value;
     };
     let probes = 0;
     /** Round trip through the app's queue: resolves with every message received before the
