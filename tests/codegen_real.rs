@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use async_playground::model::codegen::generate_scaled;
 use async_playground::model::scenario::{CodeLang, Scenario};
 use async_playground::model::trace::{EventKind, Mode, Trace};
-use async_playground::model::{catalog, plan};
+use async_playground::model::{catalog, plan, script};
 
 /// Durations run 10× faster: the closest distinct deadlines of the catalog (500 ms apart) stay
 /// 50 ms apart, far above timer jitter, and the whole suite runs in seconds.
@@ -123,8 +123,41 @@ fn per_thread(
     out
 }
 
+/// Editor scripts (F17) checked like the catalog: the starter, and one with loops, a spread
+/// gather, blocking sleeps, a task created early and a coroutine never awaited.
+const SCRIPTS: [(&str, &str); 2] = [
+    ("custom", script::STARTER),
+    (
+        "custom-2",
+        "import asyncio, time
+
+async def step(i, seconds):
+    print(f\"step {i} begins\")
+    await asyncio.sleep(seconds)
+    print(f\"step {i} ends\")
+    return i
+
+async def main():
+    early = asyncio.create_task(step(0, 0.5))
+    for k in range(2):
+        time.sleep(0.1)
+        print(\"blocked\", k)
+    r = await asyncio.gather(*(step(i, 0.2) for i in range(1, 4)))
+    print(\"gathered\", r)
+    step(9, 1)
+    await early
+    print(\"bye\")
+
+asyncio.run(main())
+",
+    ),
+];
+
 fn check(id: &str, mode: Mode, lang: CodeLang) -> Result<(), String> {
-    let s = catalog::build(id, mode, &Default::default()).map_err(|e| e.to_string())?;
+    let s = match SCRIPTS.iter().find(|(name, _)| *name == id) {
+        Some((_, text)) => script::compile(text, mode).map_err(|e| format!("{e:?}"))?,
+        None => catalog::build(id, mode, &Default::default()).map_err(|e| e.to_string())?,
+    };
     let plan = plan::plan(&s, lang).map_err(|e| e.to_string())?;
     let view = generate_scaled(&s, lang, SCALE);
     let run = match lang {
@@ -179,7 +212,7 @@ fn run_all(lang: CodeLang, runner: &str) {
         return;
     }
     let mut cases: Vec<(&str, Mode)> = Vec::new();
-    for id in catalog::IDS {
+    for id in catalog::IDS.iter().chain(SCRIPTS.iter().map(|(id, _)| id)) {
         for mode in Mode::ALL {
             cases.push((id, mode));
         }

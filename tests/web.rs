@@ -10,6 +10,7 @@ use std::rc::Rc;
 use async_playground::model::catalog;
 use async_playground::model::plan;
 use async_playground::model::scenario::{CodeLang, Params, Scenario, Step, TaskDef, Text};
+use async_playground::model::script;
 use async_playground::model::trace::{EventKind, Mode, Trace};
 use async_playground::model::value::Value;
 use async_playground::runtime::{self, RunConfig, RunUpdate};
@@ -331,6 +332,36 @@ async fn crawler_orders_equal_time_work_per_event_loop() {
 
 /// Every catalog scenario, both modes, each code language whose loop differs: the measured order
 /// is the plan's and every event is near its ideal time.
+/// Editor scripts (F17) run on real timers in the planner's order, under both loops: the
+/// starter (semaphore, a task created before a gather of direct calls, which JS starts at
+/// once) and one with loops, blocking sleeps and a call never awaited.
+#[wasm_bindgen_test]
+async fn editor_scripts_match_their_plans() {
+    let other = "import asyncio, time
+async def step(i, seconds):
+    print(f\"step {i} begins\")
+    await asyncio.sleep(seconds)
+    return i
+async def main():
+    early = asyncio.create_task(step(0, 0.5))
+    for k in range(2):
+        time.sleep(0.05)
+    r = await asyncio.gather(*(step(i, 0.2) for i in range(1, 4)))
+    print(\"gathered\", r)
+    step(9, 1)
+    await early
+asyncio.run(main())
+";
+    for text in [script::STARTER, other] {
+        for mode in Mode::ALL {
+            let sc = script::compile(text, mode).expect("the script compiles");
+            for lang in [CodeLang::Python, CodeLang::Js] {
+                run_against_plans(vec![sc.clone()], cfg(lang, 4.0), true).await;
+            }
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn catalog_matches_the_plans() {
     let small: Params = [("ms".to_string(), 200u64), ("budget".to_string(), 600)]

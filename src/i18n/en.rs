@@ -105,5 +105,6 @@ pub const UI: Ui = Ui {
         ("sync-vs-async-call", "Phone call or e-mail"),
         ("event-loop-order", "Event loop order"),
         ("promise-combinators", "Promise combinators"),
+        ("custom", "Your own script"),
     ],
 };

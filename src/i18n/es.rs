@@ -105,5 +105,6 @@ pub const UI: Ui = Ui {
         ("sync-vs-async-call", "Llamada o correo electrónico"),
         ("event-loop-order", "El orden del bucle de eventos"),
         ("promise-combinators", "Combinadores de promesas"),
+        ("custom", "Tu propio script"),
     ],
 };

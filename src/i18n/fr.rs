@@ -106,5 +106,6 @@ pub const UI: Ui = Ui {
         ("sync-vs-async-call", "Appel téléphonique ou courriel"),
         ("event-loop-order", "L'ordre de la boucle d'événements"),
         ("promise-combinators", "Combinateurs de promesses"),
+        ("custom", "Votre propre script"),
     ],
 };

@@ -99,7 +99,8 @@ pub struct Ui {
     pub unsupported: &'static str,
     pub run_done: &'static str,
     pub run_cancelled: &'static str,
-    pub scenarios: [(&'static str, &'static str); 16],
+    /// The catalog's titles, then `custom` (the editor).
+    pub scenarios: [(&'static str, &'static str); 17],
 }
 
 pub fn ui(lang: Lang) -> &'static Ui {

@@ -54,22 +54,28 @@ pub struct Info {
     pub mistake_and_fix: bool,
 }
 
+/// The id of a script written in the editor (`scenario=custom&src=…`, `model::script`).
+pub const CUSTOM: &str = "custom";
+
 pub fn info(id: &str) -> Option<Info> {
-    IDS.iter().find(|i| **i == id).map(|id| Info {
-        id,
-        one_program: matches!(
-            *id,
-            "hello"
-                | "timeout"
-                | "weather-partial"
-                | "never-awaited"
-                | "event-loop-order"
-                | "promise-combinators"
-        ),
-        holds_thread: matches!(*id, "blocking-mistake" | "cpu-bound" | "threads-vs-async"),
-        uses_workers: matches!(*id, "cpu-bound" | "threads-vs-async"),
-        mistake_and_fix: matches!(*id, "blocking-mistake" | "cpu-bound"),
-    })
+    IDS.iter()
+        .chain([&CUSTOM])
+        .find(|i| **i == id)
+        .map(|id| Info {
+            id,
+            one_program: matches!(
+                *id,
+                "hello"
+                    | "timeout"
+                    | "weather-partial"
+                    | "never-awaited"
+                    | "event-loop-order"
+                    | "promise-combinators"
+            ),
+            holds_thread: matches!(*id, "blocking-mistake" | "cpu-bound" | "threads-vs-async"),
+            uses_workers: matches!(*id, "cpu-bound" | "threads-vs-async"),
+            mistake_and_fix: matches!(*id, "blocking-mistake" | "cpu-bound"),
+        })
 }
 
 const CRAWLER: [ParamSpec; 3] = [
@@ -164,6 +170,11 @@ pub fn build(id: &str, mode: Mode, params: &Params) -> Result<Scenario, Scenario
     }
     let get = |name: &str| p.get(name).copied().unwrap_or(0);
     let seq = mode == Mode::Sequential;
+    if info.id == CUSTOM {
+        return Err(ScenarioError::Invalid(
+            "a custom scenario is compiled from its script (model::script)".into(),
+        ));
+    }
     let (tasks, semaphores) = match info.id {
         "hello" => (hello(), vec![]),
         "gather-fetch" => (gather_fetch(get("count"), get("ms")), vec![]),

@@ -7,5 +7,6 @@ pub mod params;
 pub mod plan;
 pub mod player;
 pub mod scenario;
+pub mod script;
 pub mod trace;
 pub mod value;

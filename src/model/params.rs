@@ -233,7 +233,8 @@ fn parse_flag(value: &str) -> Option<bool> {
     }
 }
 
-fn is_base64url(src: &str) -> bool {
+/// `src` is base64url (padding optional) of at most `MAX_SRC_BYTES` bytes.
+pub fn is_base64url(src: &str) -> bool {
     let body = src.trim_end_matches('=');
     !body.is_empty()
         && body

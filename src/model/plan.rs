@@ -7,8 +7,9 @@
 //!   order, then the queue drains (what they made ready runs after all of them). Browser: each due
 //!   timer pushes its task and the queue drains (microtasks) before the next timer.
 //! - What a step makes ready goes to the back of the queue, except the continuation of an
-//!   in-place `Await` (same coroutine: it resumes at once, front of the queue) and an eager JS
-//!   `CallNoAwait` (the callee runs at once, then the caller).
+//!   in-place `Await` (same coroutine: it resumes at once, front of the queue), an eager JS
+//!   `CallNoAwait` (the callee runs at once, then the caller) and the children a JS `gather` /
+//!   combinator starts (`Promise.all([f(), g()])` calls them at once, in argument order).
 //! - `Sleep(0)` in the browser loop is a zero-delay timer (`setTimeout(0)`): it resumes after the
 //!   timers already due at that instant, like `Schedule{Macro}`. In the asyncio loop it only
 //!   yields (`asyncio.sleep(0)`: back of the ready queue), and `Timeout{ms: 0}` queues its
@@ -781,11 +782,25 @@ impl<'a> Sim<'a> {
         false
     }
 
+    /// Starts the children of a `gather` / combinator that did not start yet. Asyncio wraps
+    /// each in a task at the back of the ready queue. JS calls each async function at once, in
+    /// argument order, up to its first `await` (`Promise.all([f(), g()])`): they go to the
+    /// front, first child first, ahead of what was already queued.
     fn spawn_all(&mut self, tid: TaskId, cs: &[TaskId]) {
+        let eager = !self.lang.is_lazy();
+        let mut fresh = Vec::new();
         for c in cs {
-            if self.tasks[*c].life == Life::Idle {
+            if self.tasks[*c].life == Life::Idle && !fresh.contains(c) {
                 self.emit(tid, EventKind::Spawn { child: *c });
-                self.schedule(*c, false);
+                fresh.push(*c);
+                if !eager {
+                    self.schedule(*c, false);
+                }
+            }
+        }
+        if eager {
+            for c in fresh.into_iter().rev() {
+                self.schedule(c, true);
             }
         }
     }

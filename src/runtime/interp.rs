@@ -43,6 +43,34 @@ pub fn spawn_task(p: &Rc<Prog>, child: TaskId, parent: TaskId) {
     }
 }
 
+/// Starts the children of a `gather` / combinator that did not start yet, as the planner's
+/// `spawn_all` does: asyncio queues each as a task; JS calls each async function at once, in
+/// argument order, each up to its first `await` (all `spawn` events first, then the calls).
+pub fn start_all(p: &Rc<Prog>, cs: &[TaskId], parent: TaskId) {
+    if p.lang.is_lazy() {
+        for c in cs {
+            spawn_task(p, *c, parent);
+        }
+        return;
+    }
+    let mut slots = Vec::new();
+    for c in cs {
+        if p.status(*c) != Some(Status::Idle) {
+            continue;
+        }
+        p.set_status(*c, Status::Running);
+        p.emit(parent, EventKind::Spawn { child: *c });
+        let slot = p.exec.add(run_spawned(p.clone(), *c).boxed_local());
+        if let Some(r) = p.tasks.borrow_mut().get_mut(*c) {
+            r.slot = Some(slot);
+        }
+        slots.push(slot);
+    }
+    for slot in slots {
+        p.exec.poll_now(slot);
+    }
+}
+
 /// A task as its own executor future.
 pub async fn run_spawned(p: Rc<Prog>, t: TaskId) {
     let outcome = run_task(&p, t).await;
@@ -335,9 +363,7 @@ async fn gather(p: &Rc<Prog>, t: TaskId, cs: &[TaskId]) -> Flow {
     if let Some(bad) = cs.iter().find(|c| p.status(**c).is_none()) {
         return fail(p, t, format!("unknown task {bad}"));
     }
-    for c in cs {
-        spawn_task(p, *c, t);
-    }
+    start_all(p, cs, t);
     p.set_awaiting(t, cs.to_vec());
     let res = Watch::new(p, cs, true).await;
     p.set_awaiting(t, Vec::new());

@@ -12,7 +12,6 @@ use crate::model::scenario::{Combinator, TaskId};
 use crate::model::trace::{EventKind, Loop, Queue};
 use crate::model::value::Value;
 
-use super::interp::spawn_task;
 use super::prog::{Outcome, Prog, Status};
 
 #[wasm_bindgen]
@@ -130,9 +129,7 @@ pub async fn combine(
         .copied()
         .filter(|c| p.status(*c).is_some())
         .collect();
-    for c in &known {
-        spawn_task(p, *c, t);
-    }
+    super::interp::start_all(p, &known, t);
     let arr = js_sys::Array::new();
     for (i, c) in known.iter().enumerate() {
         arr.push(&settle_child(p, *c, i));

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::code_view::CodeView;
 use super::console::Console;
 use super::controls::Controls;
+use super::editor::Editor;
 use super::export::Export;
 use super::figures::Figures;
 use super::freeze::FreezeNote;
@@ -88,6 +89,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                 <section class="ap-stage">
                     <StageNote />
                     <Status />
+                    <Editor />
                     <Timeline />
                     <Legend />
                     <FreezeNote />

@@ -94,8 +94,10 @@ pub fn Console() -> impl IntoView {
                                 .iter()
                                 .map(|l| (l.clone(), task_name(l.task)))
                                 .collect(),
+                            // `asyncio.run(main())` returning None prints nothing: no line.
                             result: pr
                                 .and_then(|x| x.result.as_ref())
+                                .filter(|v| !v.is_null())
                                 .map(|v| Value::from_json(v).format(app.run_code.get_untracked())),
                         }
                     })

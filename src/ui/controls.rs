@@ -55,6 +55,7 @@ pub fn Controls() -> impl IntoView {
                     <select data-testid="scenario" on:change=on_scenario prop:value=move || app.scenario.get()>
                         {catalog::IDS
                             .iter()
+                            .chain([&catalog::CUSTOM])
                             .map(|id| {
                                 let id = *id;
                                 view! {

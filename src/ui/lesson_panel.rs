@@ -106,6 +106,10 @@ pub fn LessonPanel() -> impl IntoView {
         let scenario = app.scenario.get();
         let lesson = match open.get() {
             Some(id) => lessons::get(lang.as_str(), id),
+            // A script of one's own has no lesson of its own: the one about tasks fits it best.
+            None if scenario == crate::model::catalog::CUSTOM => {
+                lessons::get(lang.as_str(), "task")
+            }
             None => lessons::for_scenario(lang.as_str(), &scenario),
         };
         match lesson {

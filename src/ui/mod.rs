@@ -3,6 +3,7 @@ pub mod app;
 pub mod code_view;
 pub mod console;
 pub mod controls;
+pub mod editor;
 pub mod embed;
 pub mod embed_api;
 pub mod error_panel;

@@ -11,6 +11,7 @@ use crate::model::catalog;
 use crate::model::params::{Lang, Notice, Settings, Theme, ViewMode};
 use crate::model::plan;
 use crate::model::scenario::{CodeLang, Scenario, ScenarioError};
+use crate::model::script::{self, ErrorKind, ScriptError};
 use crate::model::trace::{Event, Mode, Trace};
 use crate::runtime::{self, RunConfig, RunHandle, RunUpdate};
 
@@ -22,6 +23,8 @@ pub use crate::model::player::RunState;
 pub struct Built {
     pub programs: Vec<Scenario>,
     pub error: Option<ScenarioError>,
+    /// Why the editor's script (`scenario=custom`) does not compile, with lines and columns.
+    pub script_errors: Vec<ScriptError>,
     /// Compare mode of a scenario that holds the thread: halves run one after the other.
     pub one_after_another: bool,
 }
@@ -106,6 +109,15 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// The editor's script of these settings: the link's `src`, or the starter when there is none;
+/// `None` when `src` does not decode to text.
+pub fn script_text(s: &Settings) -> Option<String> {
+    match &s.src {
+        Some(src) => script::decode_src(src),
+        None => Some(script::STARTER.to_string()),
+    }
+}
+
 /// Builds the programs the current settings ask for.
 pub fn build_programs(s: &Settings) -> Built {
     let info = catalog::info(&s.scenario);
@@ -119,6 +131,32 @@ pub fn build_programs(s: &Settings) -> Built {
         one_after_another: s.mode == ViewMode::Compare && info.is_some_and(|i| i.holds_thread),
         ..Built::default()
     };
+    if s.scenario == catalog::CUSTOM {
+        let text = script_text(s);
+        for m in modes {
+            match text.as_deref().map(|t| script::compile(t, m)) {
+                Some(Ok(p)) => built.programs.push(p),
+                Some(Err(errs)) => {
+                    let first = errs.first().map(|e| e.text(Lang::En)).unwrap_or_default();
+                    built.error = Some(ScenarioError::Invalid(first));
+                    built.script_errors = errs;
+                    built.programs.clear();
+                    break;
+                }
+                None => {
+                    let e = ScriptError {
+                        line: 1,
+                        col: 1,
+                        kind: ErrorKind::Invalid("the link's script is not UTF-8 text".into()),
+                    };
+                    built.error = Some(ScenarioError::Invalid(e.text(Lang::En)));
+                    built.script_errors = vec![e];
+                    break;
+                }
+            }
+        }
+        return built;
+    }
     for m in modes {
         match catalog::build(&s.scenario, m, &s.params) {
             Ok(p) => built.programs.push(p),
