@@ -116,3 +116,23 @@ test('hostile scripts: HTML stays text, huge fan-outs are refused, typing never 
   assertClean(Q, { allow: [/./] });
   await Q.close();
 });
+
+test('a course page loads a script by postMessage and gets its trace', { timeout: 60000 }, async () => {
+  const E = await env.embed('embed=1');
+  await E.msg('ready');
+  await E.send({ type: 'load', scenario: 'custom', mode: 'concurrent', speed: 4, src: b64url(HELLO) });
+  await E.send({ type: 'run' });
+  const s = await E.msg('runStarted');
+  const f = await E.msg('runFinished', { runId: s.runId }, 30000);
+  const prints = f.trace.events.filter((e) => e.kind === 'print').map((e) => e.text);
+  assert.deepEqual(prints, ['hello Ana', 'hello Léo', 'bye Léo', 'bye Ana', "done: ['Ana', 'Léo']"]);
+  assert.equal(f.trace.scenario, 'custom');
+  // src without custom, or not base64url: refused with the parameter named.
+  await E.clear();
+  await E.send({ type: 'load', scenario: 'breakfast', src: b64url(HELLO) });
+  const err = await E.msg('error');
+  assert.equal(err.code, 'bad-param');
+  assert.match(err.message, /^src/);
+  assertClean(E);
+  await E.close();
+});

@@ -430,6 +430,8 @@ pub struct Change {
     pub theme: Option<Theme>,
     /// Only for `load`: the scenario's parameters (the others take their defaults).
     pub params: Params,
+    /// Only for `load` of `custom`: the editor script, base64url as in the URL's `src`.
+    pub src: Option<String>,
 }
 
 impl Change {
@@ -439,7 +441,7 @@ impl Change {
         if let Some(id) = &self.scenario {
             n.scenario = id.clone();
             n.params = self.params.clone();
-            n.src = None;
+            n.src = self.src.clone();
         }
         n.mode = self.mode.unwrap_or(n.mode);
         n.lang = self.lang.unwrap_or(n.lang);
@@ -575,6 +577,20 @@ pub fn parse_message(m: &serde_json::Map<String, serde_json::Value>) -> Result<I
                             message: format!("{name}: scenario {scenario} has no such parameter"),
                         })
                     }
+                }
+            }
+            match m.get("src") {
+                None => {}
+                Some(serde_json::Value::String(src))
+                    if scenario == super::catalog::CUSTOM && is_base64url(src) =>
+                {
+                    c.src = Some(src.clone());
+                }
+                Some(_) => {
+                    return Err(bad_param(
+                        "src",
+                        "with scenario \"custom\", base64url of a script of at most 4096 bytes",
+                    ))
                 }
             }
             c.scenario = Some(scenario);
@@ -851,6 +867,19 @@ mod tests {
             (s.theme, s.code, s.scenario.as_str()),
             (Theme::Dark, CodeLang::Js, "breakfast")
         );
+        // An editor script travels in `src`, only with `custom`, only as base64url.
+        let Ok(Inbound::Load(c)) = msg(json!({"type": "load", "scenario": "custom", "src": "aGk"}))
+        else {
+            panic!()
+        };
+        assert_eq!(c.apply(&Settings::default()).src.as_deref(), Some("aGk"));
+        for bad in [
+            json!({"type": "load", "scenario": "breakfast", "src": "aGk"}),
+            json!({"type": "load", "scenario": "custom", "src": "<b>"}),
+            json!({"type": "load", "scenario": "custom", "src": 3}),
+        ] {
+            assert_eq!(msg(bad).unwrap_err().code, "bad-param");
+        }
     }
 
     #[test]
