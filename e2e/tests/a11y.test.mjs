@@ -16,6 +16,12 @@ const VIEWS = [
   { name: 'theme-contrast', q: 'theme=contrast' },
   { name: 'after-run', q: 'scenario=breakfast&speed=4', run: true },
   { name: 'phone', q: 'scenario=weather', viewport: { width: 390, height: 844 } },
+  // The table view opened on a phone (it scrolls sideways in its own box) and the editor with
+  // an error listed.
+  { name: 'phone-table', q: 'scenario=gather-fetch&speed=4', viewport: { width: 390, height: 844 }, run: true,
+    then: async (page) => { await page.click('#ap-tab-console'); await page.click(`${tid('table-view')} button`); } },
+  { name: 'editor-error', q: 'scenario=custom&lang=fr',
+    then: async (page) => { await page.fill(tid('editor-text'), 'async def main(:\n'); await page.click(tid('editor-apply')); await page.waitForSelector(tid('editor-error')); } },
 ];
 
 let env;
@@ -31,6 +37,7 @@ for (const v of VIEWS) {
       await page.waitForSelector(tid('lesson'), { timeout: 10000 });
       await page.waitForLoadState('networkidle');
       if (v.run) await runAndWait(page);
+      if (v.then) await v.then(page);
       const violations = await axe(page);
       if (violations.length) await screenshot(page, `a11y-${v.name}`);
       assert.deepEqual(violations, [], `axe violations on ${v.name}:\n${JSON.stringify(violations, null, 1)}`);

@@ -49,6 +49,9 @@ for (const [device, opts] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.waitForSelector(`${tid('table-view')} table`);
     const rows = await page.$$eval(`${tid('table-view')} tbody tr`, (r) => r.length);
     assert.ok(rows >= 8, `${rows} table rows (2 programs × main + 3 fetches)`);
+    // The opened table scrolls in its own box: the console beside it keeps the page's width.
+    await visible(page, tid('console'), 'console with the table open');
+    await visible(page, tid('table-view'), 'table box');
     await page.locator(`${tid('table-view')} table`).scrollIntoViewIfNeeded();
     await screenshot(page, `views-${device}-table`, { fullPage: false });
     // Each code view.

@@ -123,7 +123,11 @@ pub fn TableView() -> impl IntoView {
                     say(app.lang.get(), ["Show the timeline as a table", "Voir la frise en tableau", "Ver la línea de tiempo como tabla"])
                 }}
             </button>
-            <div class:ap-sr-only=move || !open.get()>
+            // Scrolls sideways on a narrow screen: reachable by keyboard, named for readers.
+            <div class="ap-table-scroll" class:ap-sr-only=move || !open.get()
+                tabindex=move || open.get().then_some("0")
+                role=move || open.get().then_some("region")
+                aria-label=move || open.get().then(|| say(app.lang.get(), ["Table of the run", "Tableau de l’exécution", "Tabla de la ejecución"]))>
                 <table class="ap-table">
                     <caption>{move || {
                         let (r, total) = rows.get();
