@@ -117,6 +117,7 @@ fn EditorCard() -> impl IntoView {
                 data-testid="editor-text"
                 node_ref=area
                 rows="16"
+                wrap="off"
                 spellcheck="false"
                 autocapitalize="off"
                 autocomplete="off"
