@@ -110,9 +110,11 @@ test('hostile scripts: HTML stays text, huge fan-outs are refused, typing never 
   assertClean(P);
   await P.close();
   // A link whose script is not text: a message, not a crash.
-  const Q = await env.open('scenario=custom&src=_w');
-  await Q.page.waitForSelector(tid('editor-error'));
+  const Q = await env.open('scenario=custom&src=_w&lang=fr');
+  const bad = await Q.page.waitForSelector(tid('editor-error'));
+  assert.match(await bad.textContent(), /^ligne 1, colonne 1\u00a0: le script de ce lien est abîmé/);
   assert.equal(await Q.page.$(tid('error-panel')), null);
+  assert.ok(!(await Q.page.textContent('body')).includes('line 1'), 'no English error beside the French one');
   assertClean(Q, { allow: [/./] });
   await Q.close();
 });

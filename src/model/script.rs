@@ -82,6 +82,8 @@ pub enum ErrorKind {
     NotATask(String),
     NotASemaphore(String),
     Outside(&'static str),
+    /// The link's `src` is base64url but not UTF-8 text.
+    BadLink,
     /// `asyncio.slep(1)`, `os.system(…)`: a dotted call the editor does not know.
     UnknownCall(String),
     /// `return` inside `for` or `async with` (only a function's last statement may return).
@@ -201,6 +203,11 @@ impl ErrorKind {
                 &format!("{n} is not a semaphore (name = asyncio.Semaphore(3) at the top)"),
                 &format!("{n} n’est pas un sémaphore (nom = asyncio.Semaphore(3) en haut du script)"),
                 &format!("{n} no es un semáforo (nombre = asyncio.Semaphore(3) arriba del todo)"),
+            ),
+            ErrorKind::BadLink => l(
+                "the script in this link is damaged (not text): start again from the example",
+                "le script de ce lien est abîmé (ce n’est pas du texte) : repartez de l’exemple",
+                "el script de este enlace está dañado (no es texto): vuelve a empezar desde el ejemplo",
             ),
             ErrorKind::UnknownCall(n) => l(
                 &format!("the editor does not know {n}: it knows asyncio.sleep, asyncio.gather, asyncio.create_task and time.sleep"),

@@ -147,7 +147,7 @@ pub fn build_programs(s: &Settings) -> Built {
                     let e = ScriptError {
                         line: 1,
                         col: 1,
-                        kind: ErrorKind::Invalid("the link's script is not UTF-8 text".into()),
+                        kind: ErrorKind::BadLink,
                     };
                     built.error = Some(ScenarioError::Invalid(e.text(Lang::En)));
                     built.script_errors = vec![e];

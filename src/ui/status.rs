@@ -58,7 +58,13 @@ pub fn StageNote() -> impl IntoView {
         let info = catalog::info(&app.scenario.get());
         let compare = app.mode.get() == ViewMode::Compare;
         let mut lines: Vec<String> = Vec::new();
-        if let Some(e) = app.built.with(|b| b.error.as_ref().map(|e| e.to_string())) {
+        // The editor lists a script's own errors, in the page's language, beside the script.
+        if let Some(e) = app.built.with(|b| {
+            b.script_errors
+                .is_empty()
+                .then(|| b.error.as_ref().map(|e| e.to_string()))
+                .flatten()
+        }) {
             lines.push(format!("{} {e}", t().cannot_build));
         }
         if compare && info.is_some_and(|i| i.holds_thread) {
