@@ -125,7 +125,29 @@ fn per_thread(
 
 /// Editor scripts (F17) checked like the catalog: the starter, and one with loops, a spread
 /// gather, blocking sleeps, a task created early and a coroutine never awaited.
-const SCRIPTS: [(&str, &str); 2] = [
+const SCRIPTS: [(&str, &str); 3] = [
+    (
+        "custom-3",
+        "import asyncio
+
+async def server(name, seconds):
+    print(f\"{name}: asked\")
+    await asyncio.sleep(seconds)
+    print(f\"{name}: answered\")
+    return name
+
+async def main():
+    try:
+        async with asyncio.timeout(0.5):
+            r = await asyncio.gather(server(\"A\", 0.2), server(\"B\", 0.9))
+            print(\"both:\", r)
+    except TimeoutError:
+        print(\"gave up waiting\")
+    print(\"done\")
+
+asyncio.run(main())
+",
+    ),
     ("custom", script::STARTER),
     (
         "custom-2",

@@ -352,7 +352,21 @@ async def main():
     await early
 asyncio.run(main())
 ";
-    for text in [script::STARTER, other] {
+    let deadline = "import asyncio
+async def server(name, seconds):
+    print(f\"{name}: asked\")
+    await asyncio.sleep(seconds)
+    return name
+async def main():
+    try:
+        async with asyncio.timeout(0.5):
+            r = await asyncio.gather(server(\"A\", 0.2), server(\"B\", 0.9))
+            print(\"both:\", r)
+    except TimeoutError:
+        print(\"gave up waiting\")
+asyncio.run(main())
+";
+    for text in [script::STARTER, other, deadline] {
         for mode in Mode::ALL {
             let sc = script::compile(text, mode).expect("the script compiles");
             for lang in [CodeLang::Python, CodeLang::Js] {

@@ -16,6 +16,11 @@
 //!     result = await name(2)                 (awaited where it stands)
 //!     results = await asyncio.gather(name(1), t, *(name(i) for i in range(3)))
 //!     async with sem:
+//!     try:
+//!         async with asyncio.timeout(2):     (a deadline for the block)
+//!             …
+//!     except TimeoutError:
+//!         …
 //!     for i in range(1, 4):
 //!     name(3)                                (a coroutine never awaited)
 //!     return 42 / return "ok" / return a / return results
@@ -82,6 +87,9 @@ pub enum ErrorKind {
     NotATask(String),
     NotASemaphore(String),
     Outside(&'static str),
+    /// A timeout in any other shape than `try:` / `async with asyncio.timeout(s):` / `except
+    /// TimeoutError:`.
+    TryShape,
     /// The link's `src` is base64url but not UTF-8 text.
     BadLink,
     /// `asyncio.slep(1)`, `os.system(…)`: a dotted call the editor does not know.
@@ -203,6 +211,11 @@ impl ErrorKind {
                 &format!("{n} is not a semaphore (name = asyncio.Semaphore(3) at the top)"),
                 &format!("{n} n’est pas un sémaphore (nom = asyncio.Semaphore(3) en haut du script)"),
                 &format!("{n} no es un semáforo (nombre = asyncio.Semaphore(3) arriba del todo)"),
+            ),
+            ErrorKind::TryShape => l(
+                "write a timeout as try: / async with asyncio.timeout(seconds): … / except TimeoutError: …",
+                "écrivez un délai ainsi : try: / async with asyncio.timeout(secondes): … / except TimeoutError: …",
+                "escribe un tiempo límite así: try: / async with asyncio.timeout(segundos): … / except TimeoutError: …",
             ),
             ErrorKind::BadLink => l(
                 "the script in this link is damaged (not text): start again from the example",
@@ -480,6 +493,16 @@ enum Stmt {
     With {
         sem: String,
         body: Vec<(usize, usize, Stmt)>,
+    },
+    /// `async with asyncio.timeout(s):` (only inside `try … except TimeoutError`).
+    TimeoutWith {
+        secs: Arg,
+        body: Vec<(usize, usize, Stmt)>,
+    },
+    Timeout {
+        secs: Arg,
+        body: Vec<(usize, usize, Stmt)>,
+        on_timeout: Vec<(usize, usize, Stmt)>,
     },
     For {
         var: String,
@@ -760,11 +783,56 @@ fn statement(
     }
     if c.is_name("async") && matches!(c.peek_at(1), Some(Tok::Name(n)) if n == "with") {
         c.i += 2;
-        let (sem, _) = c.name()?;
+        let (name, col) = c.dotted()?;
+        if name == "asyncio.timeout" {
+            let call = c.call_rest(name, col, depth)?;
+            c.op(':')?;
+            c.end()?;
+            let secs = match <[Arg; 1]>::try_from(call.args) {
+                Ok([a]) => a,
+                Err(v) => {
+                    return Err(ScriptError::at(
+                        at.0,
+                        col,
+                        arity("asyncio.timeout", 1, v.len()),
+                    ))
+                }
+            };
+            let body = child_block(lines, i, indent, depth, at)?;
+            return Ok(Stmt::TimeoutWith { secs, body });
+        }
         c.op(':')?;
         c.end()?;
         let body = child_block(lines, i, indent, depth, at)?;
-        return Ok(Stmt::With { sem, body });
+        return Ok(Stmt::With { sem: name, body });
+    }
+    // try: / async with asyncio.timeout(s): / … / except TimeoutError: / …
+    if c.is_name("try") {
+        c.i += 1;
+        c.op(':')?;
+        c.end()?;
+        let inner = child_block(lines, i, indent, depth, at)?;
+        let Ok([(_, _, Stmt::TimeoutWith { secs, body })]) = <[_; 1]>::try_from(inner) else {
+            return Err(ScriptError::at(at.0, at.1, ErrorKind::TryShape));
+        };
+        let Some(next) = lines.get(*i).filter(|l| l.indent == indent) else {
+            return Err(ScriptError::at(at.0, at.1, ErrorKind::TryShape));
+        };
+        let mut e = Cursor::new(next);
+        e.keyword("except")?;
+        let (name, ncol) = e.dotted()?;
+        if name != "TimeoutError" && name != "asyncio.TimeoutError" {
+            return Err(ScriptError::at(next.no, ncol, ErrorKind::TryShape));
+        }
+        e.op(':')?;
+        e.end()?;
+        *i += 1;
+        let on_timeout = child_block(lines, i, indent, depth, (next.no, 1))?;
+        return Ok(Stmt::Timeout {
+            secs,
+            body,
+            on_timeout,
+        });
     }
     if c.is_name("for") {
         c.i += 1;
@@ -1345,6 +1413,23 @@ impl<'m> Expand<'m> {
                         scope.result = Some(t.clone());
                     }
                 }
+                Stmt::TimeoutWith { .. } => {
+                    return Err(ScriptError::at(line, col, ErrorKind::TryShape));
+                }
+                Stmt::Timeout {
+                    secs,
+                    body,
+                    on_timeout,
+                } => {
+                    let ms = self.seconds(secs, scope, line, col)?;
+                    let body = self.body(body, scope, me, depth + 1, false)?;
+                    let on_timeout = self.body(on_timeout, scope, me, depth + 1, false)?;
+                    out.push(Step::Timeout {
+                        ms,
+                        body,
+                        on_timeout,
+                    });
+                }
                 Stmt::With { sem, body } => {
                     let s = self.sem(sem, line, col)?;
                     out.push(Step::Acquire(s));
@@ -1641,6 +1726,39 @@ asyncio.run(main())
             s.tasks[1].body,
             vec![Step::Sleep(250), Step::Return(Value::Int(1))]
         );
+    }
+
+    #[test]
+    fn timeouts_in_try_except() {
+        let s = ok("import asyncio
+async def slow():
+    await asyncio.sleep(5)
+async def main():
+    try:
+        async with asyncio.timeout(1.5):
+            await slow()
+            print(\"in time\")
+    except TimeoutError:
+        print(\"too slow\")
+    print(\"after\")
+asyncio.run(main())
+");
+        assert_eq!(
+            s.tasks[0].body,
+            vec![
+                Step::Timeout {
+                    ms: 1500,
+                    body: vec![Step::Await(1), Step::Print(Text::lit("in time"))],
+                    on_timeout: vec![Step::Print(Text::lit("too slow"))],
+                },
+                Step::Print(Text::lit("after")),
+                Step::Return(Value::Null),
+            ]
+        );
+        let bare = err("async def main():\n    async with asyncio.timeout(1):\n        pass\nasyncio.run(main())\n");
+        assert_eq!((bare.line, bare.kind), (2, ErrorKind::TryShape));
+        let other = err("async def main():\n    try:\n        async with asyncio.timeout(1):\n            pass\n    except ValueError:\n        pass\nasyncio.run(main())\n");
+        assert_eq!((other.line, other.kind), (5, ErrorKind::TryShape));
     }
 
     #[test]

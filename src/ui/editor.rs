@@ -19,6 +19,11 @@ async def job(name, seconds):
     time.sleep(0.5)
     async with sem:
         ...
+    try:
+        async with asyncio.timeout(2):
+            ...
+    except TimeoutError:
+        ...
     t = asyncio.create_task(job(\"a\", 1))
     r = await t
     r = await job(\"b\", 2)
