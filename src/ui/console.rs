@@ -15,8 +15,11 @@ use crate::model::value::Value;
 /// Lines rendered per program; tests count every line of small runs, so this stays well above
 /// what any built-in scenario at its default size prints.
 pub const MAX_LINES: usize = 500;
-/// While a big run plays, only the newest few lines are drawn (the rest appear on pause/end).
+/// While a big run plays, only the newest few lines are drawn; once it has settled, a longer
+/// window (the whole output of small runs, `MAX_LINES`, is always drawn). The table view and the
+/// exported trace keep every line.
 const LIVE_LINES: usize = 40;
+const SETTLED_LINES: usize = 150;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Block {
@@ -64,7 +67,11 @@ pub fn Console() -> impl IntoView {
     let playing = Memo::new(move |_| app.player.with(|p| p.state == RunState::Running));
     let blocks = Memo::new(move |_| {
         tick.track();
-        let window = if playing.get() { LIVE_LINES } else { MAX_LINES };
+        let window = if playing.get() {
+            LIVE_LINES
+        } else {
+            SETTLED_LINES
+        };
         let n = s.tasks.with(|t| t.len());
         s.tasks.with(|names| {
             s.printed.with_value(|printed| {

@@ -11,7 +11,7 @@ use crate::model::bars::{format_seconds, BarState};
 use crate::model::player::RunState;
 
 /// Rows listed at most (the 10,000-task crawler would make a table nobody reads).
-const MAX_ROWS: usize = 200;
+const MAX_ROWS: usize = 100;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Row {
