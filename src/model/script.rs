@@ -129,7 +129,7 @@ impl ErrorKind {
         match self {
             ErrorKind::TooLong { bytes } => l(
                 &format!("the script has {bytes} bytes; at most {MAX_SCRIPT_BYTES} fit in a link"),
-                &format!("le script fait {bytes} octets ; un lien en contient au plus {MAX_SCRIPT_BYTES}"),
+                &format!("le script fait {bytes} octets\u{202f}; un lien en contient au plus {MAX_SCRIPT_BYTES}"),
                 &format!("el script tiene {bytes} bytes; un enlace admite como máximo {MAX_SCRIPT_BYTES}"),
             ),
             ErrorKind::Tab => l(
@@ -154,7 +154,7 @@ impl ErrorKind {
             ),
             ErrorKind::UnknownStatement => l(
                 "the editor does not understand this line (see “What the editor understands”)",
-                "l’éditeur ne comprend pas cette ligne (voir « Ce que comprend l’éditeur »)",
+                "l’éditeur ne comprend pas cette ligne (voir «\u{a0}Ce que comprend l’éditeur\u{a0}»)",
                 "el editor no entiende esta línea (mira «Lo que entiende el editor»)",
             ),
             ErrorKind::UnknownName(n) => l(
@@ -184,7 +184,7 @@ impl ErrorKind {
             ),
             ErrorKind::NoRun => l(
                 "the script never starts: end it with asyncio.run(main())",
-                "le script ne démarre jamais : terminez-le par asyncio.run(main())",
+                "le script ne démarre jamais\u{a0}: terminez-le par asyncio.run(main())",
                 "el script nunca arranca: termínalo con asyncio.run(main())",
             ),
             ErrorKind::BadNumber { min, max } => l(
@@ -214,17 +214,17 @@ impl ErrorKind {
             ),
             ErrorKind::TryShape => l(
                 "write a timeout as try: / async with asyncio.timeout(seconds): … / except TimeoutError: …",
-                "écrivez un délai ainsi : try: / async with asyncio.timeout(secondes): … / except TimeoutError: …",
+                "écrivez un délai ainsi\u{a0}: try: / async with asyncio.timeout(secondes): … / except TimeoutError: …",
                 "escribe un tiempo límite así: try: / async with asyncio.timeout(segundos): … / except TimeoutError: …",
             ),
             ErrorKind::BadLink => l(
                 "the script in this link is damaged (not text): start again from the example",
-                "le script de ce lien est abîmé (ce n’est pas du texte) : repartez de l’exemple",
+                "le script de ce lien est abîmé (ce n’est pas du texte)\u{a0}: repartez de l’exemple",
                 "el script de este enlace está dañado (no es texto): vuelve a empezar desde el ejemplo",
             ),
             ErrorKind::UnknownCall(n) => l(
                 &format!("the editor does not know {n}: it knows asyncio.sleep, asyncio.gather, asyncio.create_task and time.sleep"),
-                &format!("l’éditeur ne connaît pas {n} : il connaît asyncio.sleep, asyncio.gather, asyncio.create_task et time.sleep"),
+                &format!("l’éditeur ne connaît pas {n}\u{a0}: il connaît asyncio.sleep, asyncio.gather, asyncio.create_task et time.sleep"),
                 &format!("el editor no conoce {n}: conoce asyncio.sleep, asyncio.gather, asyncio.create_task y time.sleep"),
             ),
             ErrorKind::NestedReturn => l(
@@ -234,7 +234,7 @@ impl ErrorKind {
             ),
             ErrorKind::Invalid(why) => l(
                 &format!("this program cannot run: {why}"),
-                &format!("ce programme ne peut pas s’exécuter : {why}"),
+                &format!("ce programme ne peut pas s’exécuter\u{a0}: {why}"),
                 &format!("este programa no puede ejecutarse: {why}"),
             ),
             ErrorKind::Outside(what) => l(

@@ -150,7 +150,7 @@ fn EditorCard() -> impl IntoView {
                 <span class="ap-editor-ok" role="status" data-testid="editor-status">
                     {move || applied.get().then(|| say(lang(), [
                         "Applied: press Run, or copy the link to share it.",
-                        "Appliqué : lancez-le, ou copiez le lien pour le partager.",
+                        "Appliqué\u{a0}: lancez-le, ou copiez le lien pour le partager.",
                         "Aplicado: pulsa Ejecutar o copia el enlace para compartirlo.",
                     ]))}
                 </span>
@@ -178,7 +178,7 @@ fn EditorCard() -> impl IntoView {
                 ])}</summary>
                 <p>{move || say(lang(), [
                     "One statement per line, indented with spaces. Durations are in seconds (at most 60). main starts the run; every other async def becomes a task each time it is called, named after its arguments. Compare mode runs your script as written beside the same script with every task awaited where it starts.",
-                    "Une instruction par ligne, indentée avec des espaces. Les durées sont en secondes (60 au plus). main lance l’exécution ; chaque autre async def devient une tâche à chaque appel, nommée d’après ses arguments. Le mode Comparer exécute votre script tel quel à côté du même script où chaque tâche est attendue là où elle démarre.",
+                    "Une instruction par ligne, indentée avec des espaces. Les durées sont en secondes (60 au plus). main lance l’exécution\u{202f}; chaque autre async def devient une tâche à chaque appel, nommée d’après ses arguments. Le mode Comparer exécute votre script tel quel à côté du même script où chaque tâche est attendue là où elle démarre.",
                     "Una instrucción por línea, sangrada con espacios. Las duraciones van en segundos (60 como máximo). main inicia la ejecución; cada otro async def se convierte en una tarea en cada llamada, con el nombre de sus argumentos. El modo Comparar ejecuta tu script tal cual junto al mismo script con cada tarea esperada donde empieza.",
                 ])}</p>
                 <pre class="ap-pre"><code>{SYNTAX}</code></pre>
