@@ -101,6 +101,11 @@ test('hostile scripts: HTML stays text, huge fan-outs are refused, typing never 
   await write(page, 'async def j():\n    pass\nasync def main():\n    await asyncio.gather(*(j() for i in range(100000)))\nasyncio.run(main())\n');
   const err = await page.waitForSelector(tid('editor-error'));
   assert.match(await err.textContent(), /more than 10000 tasks/);
+  // 1 MB pasted: refused at once by its size, the counter says why.
+  await page.fill(tid('editor-text'), '#'.repeat(1 << 20));
+  await page.click(tid('editor-apply'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-error"]')?.textContent.includes('4096'));
+  assert.equal(await page.$eval('.ap-editor .ap-count', (e) => e.classList.contains('is-over')), true);
   // Space and arrows typed in the editor are text, not player keys.
   await page.click(tid('editor-text'));
   await page.keyboard.press('End');
