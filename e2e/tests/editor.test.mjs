@@ -143,3 +143,27 @@ test('a course page loads a script by postMessage and gets its trace', { timeout
   assertClean(E);
   await E.close();
 });
+
+test('keyboard only: reach the editor, type, Ctrl+Enter applies, Run by keyboard', { timeout: 60000 }, async () => {
+  const P = await env.open('scenario=custom&mode=concurrent&speed=4');
+  const { page } = P;
+  await page.waitForSelector(tid('editor-text'));
+  // Tab from the top of the page until the script box has the focus.
+  let found = false;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.dataset.testid === 'editor-text');
+  }
+  assert.ok(found, 'the script box is reachable with Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('async def main():\n    print("typed")\n    await asyncio.sleep(0.1)\n    print("by keys")\nasyncio.run(main())\n');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.has('src'));
+  assert.equal(await lanes(page), 1);
+  await page.focus(tid('run'));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${tid('app')}[data-run-state="finished"]`);
+  assert.deepEqual(await texts(page), ['typed', 'by keys']);
+  assertClean(P);
+  await P.close();
+});
