@@ -123,55 +123,15 @@ fn per_thread(
     out
 }
 
-/// Editor scripts (F17) checked like the catalog: the starter, and one with loops, a spread
-/// gather, blocking sleeps, a task created early and a coroutine never awaited.
+/// Editor scripts (F17) checked like the catalog: the starter; loops.py (loops, a spread gather,
+/// blocking sleeps, a task created early, a coroutine never awaited); deadline.py (a gather under
+/// `asyncio.timeout`). The browser tier runs the same files (tests/web.rs).
 const SCRIPTS: [(&str, &str); 3] = [
-    (
-        "custom-3",
-        "import asyncio
-
-async def server(name, seconds):
-    print(f\"{name}: asked\")
-    await asyncio.sleep(seconds)
-    print(f\"{name}: answered\")
-    return name
-
-async def main():
-    try:
-        async with asyncio.timeout(0.5):
-            r = await asyncio.gather(server(\"A\", 0.2), server(\"B\", 0.9))
-            print(\"both:\", r)
-    except TimeoutError:
-        print(\"gave up waiting\")
-    print(\"done\")
-
-asyncio.run(main())
-",
-    ),
     ("custom", script::STARTER),
+    ("custom-loops", include_str!("fixtures/scripts/loops.py")),
     (
-        "custom-2",
-        "import asyncio, time
-
-async def step(i, seconds):
-    print(f\"step {i} begins\")
-    await asyncio.sleep(seconds)
-    print(f\"step {i} ends\")
-    return i
-
-async def main():
-    early = asyncio.create_task(step(0, 0.5))
-    for k in range(2):
-        time.sleep(0.1)
-        print(\"blocked\", k)
-    r = await asyncio.gather(*(step(i, 0.2) for i in range(1, 4)))
-    print(\"gathered\", r)
-    step(9, 1)
-    await early
-    print(\"bye\")
-
-asyncio.run(main())
-",
+        "custom-deadline",
+        include_str!("fixtures/scripts/deadline.py"),
     ),
 ];
 

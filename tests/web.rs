@@ -330,43 +330,15 @@ async fn crawler_orders_equal_time_work_per_event_loop() {
     );
 }
 
-/// Every catalog scenario, both modes, each code language whose loop differs: the measured order
-/// is the plan's and every event is near its ideal time.
 /// Editor scripts (F17) run on real timers in the planner's order, under both loops: the
 /// starter (semaphore, a task created before a gather of direct calls, which JS starts at
-/// once) and one with loops, blocking sleeps and a call never awaited.
+/// once), one with loops, blocking sleeps and a call never awaited, and one with a deadline
+/// (the same files CPython and Node run in tests/codegen_real.rs).
 #[wasm_bindgen_test]
 async fn editor_scripts_match_their_plans() {
-    let other = "import asyncio, time
-async def step(i, seconds):
-    print(f\"step {i} begins\")
-    await asyncio.sleep(seconds)
-    return i
-async def main():
-    early = asyncio.create_task(step(0, 0.5))
-    for k in range(2):
-        time.sleep(0.05)
-    r = await asyncio.gather(*(step(i, 0.2) for i in range(1, 4)))
-    print(\"gathered\", r)
-    step(9, 1)
-    await early
-asyncio.run(main())
-";
-    let deadline = "import asyncio
-async def server(name, seconds):
-    print(f\"{name}: asked\")
-    await asyncio.sleep(seconds)
-    return name
-async def main():
-    try:
-        async with asyncio.timeout(0.5):
-            r = await asyncio.gather(server(\"A\", 0.2), server(\"B\", 0.9))
-            print(\"both:\", r)
-    except TimeoutError:
-        print(\"gave up waiting\")
-asyncio.run(main())
-";
-    for text in [script::STARTER, other, deadline] {
+    let loops = include_str!("fixtures/scripts/loops.py");
+    let deadline = include_str!("fixtures/scripts/deadline.py");
+    for text in [script::STARTER, loops, deadline] {
         for mode in Mode::ALL {
             let sc = script::compile(text, mode).expect("the script compiles");
             for lang in [CodeLang::Python, CodeLang::Js] {
@@ -376,6 +348,8 @@ asyncio.run(main())
     }
 }
 
+/// Every catalog scenario, both modes, each code language whose loop differs: the measured order
+/// is the plan's and every event is near its ideal time.
 #[wasm_bindgen_test]
 async fn catalog_matches_the_plans() {
     let small: Params = [("ms".to_string(), 200u64), ("budget".to_string(), 600)]
