@@ -1017,7 +1017,8 @@ fn whole(n: &str, min: u64, max: u64) -> Option<u64> {
 enum Bound {
     Val(Value),
     Task(TaskId),
-    /// The result of the last await, named; `fresh` = nothing awaited since.
+    /// A name given to an awaited result (`r = await …`); only the latest one can be printed
+    /// or returned (`Scope::result`): it is the task's result register.
     Result,
 }
 
@@ -1025,7 +1026,6 @@ struct Expand<'m> {
     m: &'m Module,
     tasks: Vec<TaskDef>,
     steps: usize,
-    sems: Vec<(String, u32)>,
 }
 
 struct Scope {
@@ -1211,7 +1211,8 @@ impl<'m> Expand<'m> {
     }
 
     fn sem(&self, name: &str, line: usize, col: usize) -> Result<usize, ScriptError> {
-        self.sems
+        self.m
+            .sems
             .iter()
             .position(|(n, _)| n == name)
             .ok_or_else(|| ScriptError::at(line, col, ErrorKind::NotASemaphore(name.to_string())))
@@ -1592,7 +1593,6 @@ pub fn compile(src: &str, mode: Mode) -> Result<Scenario, Vec<ScriptError>> {
         m: &m,
         tasks: vec![TaskDef::new("main", None, Vec::new())],
         steps: 0,
-        sems: m.sems.clone(),
     };
     let mut scope = Scope {
         vars: BTreeMap::new(),
@@ -1615,7 +1615,7 @@ pub fn compile(src: &str, mode: Mode) -> Result<Scenario, Vec<ScriptError>> {
         mode,
         params: Params::new(),
         tasks,
-        semaphores: x.sems.iter().map(|(_, n)| *n).collect(),
+        semaphores: m.sems.iter().map(|(_, n)| *n).collect(),
     };
     super::catalog::validate(&s).map_err(|e| {
         vec![ScriptError::at(
