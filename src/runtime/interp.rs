@@ -53,22 +53,25 @@ pub fn start_all(p: &Rc<Prog>, cs: &[TaskId], parent: TaskId) {
         }
         return;
     }
-    let mut slots = Vec::new();
-    for c in cs {
-        if p.status(*c) != Some(Status::Idle) {
-            continue;
-        }
-        p.set_status(*c, Status::Running);
-        p.emit(parent, EventKind::Spawn { child: *c });
-        let slot = p.exec.add(run_spawned(p.clone(), *c).boxed_local());
-        if let Some(r) = p.tasks.borrow_mut().get_mut(*c) {
-            r.slot = Some(slot);
-        }
-        slots.push(slot);
-    }
+    let slots: Vec<usize> = cs.iter().filter_map(|c| add_eager(p, *c, parent)).collect();
     for slot in slots {
         p.exec.poll_now(slot);
     }
+}
+
+/// A JS call of an async function that has not started: `spawn` event, and the task added to
+/// the executor without queueing it (the caller polls it at once with `poll_now`).
+fn add_eager(p: &Rc<Prog>, c: TaskId, parent: TaskId) -> Option<usize> {
+    if p.status(c) != Some(Status::Idle) {
+        return None;
+    }
+    p.set_status(c, Status::Running);
+    p.emit(parent, EventKind::Spawn { child: c });
+    let slot = p.exec.add(run_spawned(p.clone(), c).boxed_local());
+    if let Some(r) = p.tasks.borrow_mut().get_mut(c) {
+        r.slot = Some(slot);
+    }
+    Some(slot)
 }
 
 /// A task as its own executor future.
@@ -425,17 +428,10 @@ fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
         );
         return;
     }
-    if p.status(c) != Some(Status::Idle) {
-        return;
-    }
     // A JS async function runs at once, up to its first await; then the caller goes on.
-    p.set_status(c, Status::Running);
-    p.emit(t, EventKind::Spawn { child: c });
-    let slot = p.exec.add(run_spawned(p.clone(), c).boxed_local());
-    if let Some(r) = p.tasks.borrow_mut().get_mut(c) {
-        r.slot = Some(slot);
+    if let Some(slot) = add_eager(p, c, t) {
+        p.exec.poll_now(slot);
     }
-    p.exec.poll_now(slot);
 }
 
 /// Cancels what task `t` awaits (a timeout ran out): innermost first, argument order.
