@@ -1,6 +1,8 @@
 //! The printed output, in the order it really happened, each line with its time stamp and task.
-//! Hovering a line highlights its lane and its code line. Big runs keep every line in memory
-//! but render only the latest `MAX_LINES` per program (a note says how many are not shown).
+//! Hovering a line highlights its lane and its code line. Outputs up to `MAX_LINES` per program
+//! are drawn whole; bigger ones keep every line in memory but draw only the latest
+//! `LIVE_LINES` while playing and `SETTLED_LINES` once settled (a note says how many are not
+//! shown).
 use leptos::prelude::*;
 
 use wasm_bindgen::JsCast;

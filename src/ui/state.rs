@@ -132,25 +132,25 @@ pub fn build_programs(s: &Settings) -> Built {
         ..Built::default()
     };
     if s.scenario == catalog::CUSTOM {
+        let bad_link = || {
+            vec![ScriptError {
+                line: 1,
+                col: 1,
+                kind: ErrorKind::BadLink,
+            }]
+        };
         let text = script_text(s);
         for m in modes {
-            match text.as_deref().map(|t| script::compile(t, m)) {
-                Some(Ok(p)) => built.programs.push(p),
-                Some(Err(errs)) => {
+            match text
+                .as_deref()
+                .map_or_else(|| Err(bad_link()), |t| script::compile(t, m))
+            {
+                Ok(p) => built.programs.push(p),
+                Err(errs) => {
                     let first = errs.first().map(|e| e.text(Lang::En)).unwrap_or_default();
                     built.error = Some(ScenarioError::Invalid(first));
                     built.script_errors = errs;
                     built.programs.clear();
-                    break;
-                }
-                None => {
-                    let e = ScriptError {
-                        line: 1,
-                        col: 1,
-                        kind: ErrorKind::BadLink,
-                    };
-                    built.error = Some(ScenarioError::Invalid(e.text(Lang::En)));
-                    built.script_errors = vec![e];
                     break;
                 }
             }

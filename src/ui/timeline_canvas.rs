@@ -112,6 +112,16 @@ impl Palette {
     }
 }
 
+/// Width of the plot (right of the lane names) in a canvas `w` px wide.
+fn plot_width(w: f64) -> f64 {
+    (w - LABEL_W - 12.0).max(40.0)
+}
+
+/// The time scale of a canvas `w` px wide whose axis ends at `end` ms.
+fn scale_for(end: f64, w: f64) -> Scale {
+    Scale::new(end, LABEL_W, plot_width(w)).with_overhang(OVERHANG_PX)
+}
+
 /// Where program `p`'s header row starts (px from the top of the scrolled content).
 fn program_top(counts: &[usize], p: usize) -> f64 {
     AXIS_H
@@ -143,8 +153,12 @@ pub fn TimelineCanvas(
         program_top(&c, c.len())
     });
     let end_ms = Memo::new(move |_| {
-        let plot_w = (width.get() - LABEL_W - 12.0).max(40.0);
-        axis_end_ms(&s.ideal_total.get(), &cursors.get(), 8, plot_w)
+        axis_end_ms(
+            &s.ideal_total.get(),
+            &cursors.get(),
+            8,
+            plot_width(width.get()),
+        )
     });
     let view_h = move || total_h.get().min(VIEW_H);
     Effect::new(move |_| {
@@ -177,8 +191,7 @@ pub fn TimelineCanvas(
         let Some(ctx) = ctx else {
             return;
         };
-        let scale =
-            Scale::new(end, LABEL_W, (w - LABEL_W - 12.0).max(40.0)).with_overhang(OVERHANG_PX);
+        let scale = scale_for(end, w);
         // Tokens change with the theme only: read them once per theme, not every frame.
         let theme = (app.theme.get(), app.presenter.get());
         if palette.with_value(|p| p.as_ref().map(|(t, _)| *t)) != Some(theme) {
@@ -224,12 +237,7 @@ pub fn TimelineCanvas(
         let x = f64::from(e.offset_x());
         let c = counts.get_untracked();
         let end = end_ms.get_untracked();
-        let scale = Scale::new(
-            end,
-            LABEL_W,
-            (width.get_untracked() - LABEL_W - 12.0).max(40.0),
-        )
-        .with_overhang(OVERHANG_PX);
+        let scale = scale_for(end, width.get_untracked());
         let lang = app.lang.get_untracked();
         let found = (0..c.len()).find_map(|p| {
             let first = program_top(&c, p) + HEAD_H;
