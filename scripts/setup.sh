@@ -55,6 +55,13 @@ if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e
   say "installing e2e/ node modules (npm ci)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The Pyodide runtime (CPython 3.14 in wasm), pinned by pyodide/package-lock.json; the build copies
+# the few files the Python worker loads into dist/pyodide/ (scripts/copy-python.sh).
+if [ ! -f pyodide/node_modules/.package-lock.json ] || [ pyodide/package-lock.json -nt pyodide/node_modules/.package-lock.json ] \
+   || [ pyodide/package.json -nt pyodide/node_modules/.package-lock.json ]; then
+  say "installing pyodide/ node modules (npm ci)"
+  (cd pyodide && npm ci --no-audit --no-fund --loglevel=error)
+fi
 [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" = "132" ] || die "wasm-opt 132 not first on PATH ($(command -v wasm-opt || echo none))"
 
 # 3. Chromium + chromedriver (Debian packages). Never `npx playwright install`: no download exists.
