@@ -306,8 +306,12 @@ fn cancelled(p: &Prog, t: TaskId) -> Flow {
 /// What an awaiter sees of an outcome: the result, or it fails with the same error.
 fn take_outcome(p: &Prog, t: TaskId, o: Outcome) -> Flow {
     match o {
+        // Like the plan: awaiting a task that returns nothing leaves the awaiter's last result
+        // alone (the code binds `result = await answer()`, not the `await other_work()` after it).
         Outcome::Ok(v) => {
-            p.set_result(t, v);
+            if v.is_some() {
+                p.set_result(t, v);
+            }
             Ok(())
         }
         Outcome::Failed(e) => fail(p, t, e),

@@ -12,6 +12,7 @@ use super::state::{now_ms, use_app, TaskRef};
 use super::words::say;
 use crate::model::params::Lang;
 use crate::model::player::RunState;
+use crate::model::scenario::CodeLang;
 use crate::model::value::Value;
 
 /// Lines rendered per program; tests count every line of small runs, so this stays well above
@@ -207,20 +208,40 @@ fn ConsoleBlock(
     }
 }
 
+/// A warning as the run's language writes it to stderr: CPython's `RuntimeWarning` line (rustc
+/// warns when it compiles the program).
+fn warn_text(code: CodeLang, text: &str) -> String {
+    match code {
+        CodeLang::Python => format!("RuntimeWarning: {text}"),
+        _ => format!("warning: {text}"),
+    }
+}
+
 #[component]
 fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
+    let app = use_app();
+    let (testid, text_id, text) = if line.warn {
+        (
+            "console-warn-line",
+            "console-warn",
+            warn_text(app.run_code.get_untracked(), &line.text),
+        )
+    } else {
+        ("console-line", "console-text", line.text)
+    };
     view! {
         <li
-            data-testid="console-line"
+            data-testid=testid
             data-t=format!("{:.1}", line.t)
             data-task=name.clone()
             data-mode=mode
             data-k=format!("{}-{}", line.program, line.task)
             class="ap-console-line"
+            class:is-warn=line.warn
         >
             <span class="ap-ts">{format!("{:.3} s", line.t / 1000.0)}</span>
             <span class="ap-task"><span class="ap-dot" style:background=lane_colour(line.task)></span>{name.clone()}</span>
-            <span class="ap-text" data-testid="console-text">{line.text}</span>
+            <span class="ap-text" data-testid=text_id>{text}</span>
         </li>
     }
 }

@@ -18,6 +18,8 @@ pub struct Line {
     pub t: f64,
     pub task: TaskId,
     pub text: String,
+    /// A warning the language writes to stderr (a coroutine never awaited), not a print.
+    pub warn: bool,
 }
 
 /// Printed lines and the program's result, built from the shown events.
@@ -230,6 +232,15 @@ fn note_print(pr: &mut Printed, program: usize, i: usize, e: &Event) {
             t: e.t,
             task: e.task,
             text: text.clone(),
+            warn: false,
+        }),
+        EventKind::Warn { text } => pr.lines.push(Line {
+            program,
+            event: i,
+            t: e.t,
+            task: e.task,
+            text: text.clone(),
+            warn: true,
         }),
         EventKind::End { value: Some(v) } if e.task == 0 => pr.result = Some(v.clone()),
         _ => {}
