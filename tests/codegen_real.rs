@@ -125,9 +125,14 @@ fn per_thread(
 
 /// Editor scripts (F17) checked like the catalog: the starter; loops.py (loops, a spread gather,
 /// blocking sleeps, a task created early, a coroutine never awaited); deadline.py (a gather under
-/// `asyncio.timeout`). The browser tier runs the same files (tests/web.rs).
-const SCRIPTS: [(&str, &str); 3] = [
+/// `asyncio.timeout`); formats.py (escapes, floats, f-string formats, `print(await …)`;
+/// `script_cpython.rs` also runs it as written). The browser tier runs the same files (tests/web.rs).
+const SCRIPTS: [(&str, &str); 4] = [
     ("custom", script::STARTER),
+    (
+        "custom-formats",
+        include_str!("fixtures/scripts/formats.py"),
+    ),
     ("custom-loops", include_str!("fixtures/scripts/loops.py")),
     (
         "custom-deadline",

@@ -49,6 +49,28 @@ proptest! {
         check_errors_point_inside(&out.join("\n"))?;
     }
 
+    /// Controls, format characters (a BOM, a zero-width space, a bidi override) and odd spaces
+    /// never reach a message unseen: they are written as `U+XXXX`.
+    #[test]
+    fn messages_show_every_character(src in "[a-z()\"' :=.\n\t\u{0}-\u{1f}\u{7f}\u{a0}\u{ad}\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2060}\u{feff}\u{e000}]{0,120}") {
+        let src = format!("async def main():\n    print({src})\nasyncio.run(main())\n");
+        if let Err(errs) = compile(&src, Mode::Concurrent) {
+            for e in errs {
+                for lang in Lang::ALL {
+                    let t = e.text(lang);
+                    let hidden = t.chars().find(|c| {
+                        c.is_control()
+                            || matches!(
+                                *c as u32,
+                                0xad | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060 | 0xfeff | 0xe000
+                            )
+                    });
+                    prop_assert!(hidden.is_none(), "{t:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn src_round_trips(src in "\\PC{0,200}") {
         prop_assert_eq!(decode_src(&encode_src(&src)), Some(src));
@@ -85,4 +107,198 @@ fn the_starter_plans_and_shows_in_three_languages() {
             assert_eq!(total, 5500.0, "sequential starter total");
         }
     }
+}
+
+/// String literals (prefixes, escapes, f-string fields and formats) as CPython reads them:
+/// random literals are printed by a compiled script and evaluated by `python3` (warnings as
+/// errors, so an escape CPython only warns about counts as refused). Every literal the editor
+/// accepts must give exactly CPython's text; one CPython refuses must be refused too.
+#[test]
+fn string_literals_mean_what_cpython_says() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    const PIECES: &[&str] = &[
+        "a",
+        "\\",
+        "\\\\",
+        "\\t",
+        "\\n",
+        "\\x41",
+        "\\x4",
+        "\\101",
+        "\\0",
+        "\\8",
+        "\\u00e9",
+        "\\U0001F600",
+        "\\ud800",
+        "\\N{BULLET}",
+        "{",
+        "}",
+        "{{",
+        "}}",
+        "{x}",
+        "{x:.2f}",
+        "{x:>8}",
+        "{n+1}",
+        "{n * 3}",
+        "{n-2}",
+        "{s!r}",
+        "{s:^7}",
+        "{n:03d}",
+        "{x:.1%}",
+        "{n:,}",
+        "{x:e}",
+        "{x=}",
+        "{s:.1}",
+        "{n:_}",
+        "{x:08.3f}",
+        "{n:+d}",
+        "{x:<6}|",
+        "{n:x}",
+        "'",
+        "\"",
+        "é",
+        "\t",
+        " ",
+        "\\'",
+        "\\\"",
+        "\\a\\b\\f\\v\\r",
+        "\\777",
+        "\\12",
+    ];
+    let literal = (
+        prop::sample::select(vec!["", "r", "f", "rf", "Fr", "u", "R", "b"]),
+        prop::sample::select(vec!["\"", "'"]),
+        prop::collection::vec(prop::sample::select(PIECES.to_vec()), 0..6),
+    )
+        .prop_map(|(p, q, body)| format!("{p}{q}{}{q}", body.concat()));
+    let mut runner = TestRunner::deterministic();
+    let cases: Vec<String> = (0..600)
+        .map(|_| literal.new_tree(&mut runner).expect("a case").current())
+        .collect();
+
+    // The editor's side: the text printed, or None when refused.
+    let model: Vec<Option<String>> = cases
+        .iter()
+        .map(|lit| {
+            let src = format!(
+                "import asyncio\nasync def show(x, n, s):\n    print({lit})\nasync def main():\n    await show(0.5, 7, \"ab\")\nasyncio.run(main())\n"
+            );
+            let s = compile(&src, Mode::Concurrent).ok()?;
+            let tr = plan(&s, CodeLang::Python).ok()?;
+            tr.prints().first().map(|p| p.to_string())
+        })
+        .collect();
+
+    let harness = "import sys, json, warnings\nwarnings.simplefilter('error')\nfor line in sys.stdin:\n    src = json.loads(line)\n    try:\n        v = eval(src, {'x': 0.5, 'n': 7, 's': 'ab'})\n        print(json.dumps(v if isinstance(v, str) else None))\n    except BaseException:\n        print('null')\n";
+    let child = Command::new("python3")
+        .args(["-c", harness])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        println!("SKIPPED: `python3` is not installed");
+        return;
+    };
+    let input: String = cases
+        .iter()
+        .map(|c| format!("{}\n", serde_json::to_string(c).expect("json")))
+        .collect();
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("python3 runs");
+    let cpython: Vec<Option<String>> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Option<String>>(l).unwrap_or(None))
+        .collect();
+    assert_eq!(cpython.len(), cases.len(), "one answer per literal");
+    let mut accepted = 0;
+    let mut wrong = Vec::new();
+    for ((lit, m), c) in cases.iter().zip(&model).zip(&cpython) {
+        if let Some(m) = m {
+            accepted += 1;
+            if Some(m) != c.as_ref() {
+                wrong.push(format!("{lit}: editor {m:?}, CPython {c:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        accepted > 100,
+        "only {accepted} literals accepted: the test tests little"
+    );
+}
+
+/// Decimal literals through formats (`{x:.2f}` rounding, `%`, grouping, signs, `repr`): the
+/// editor's text equals CPython's `format()` of the same literal.
+#[test]
+fn float_formats_mean_what_cpython_says() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let case = (
+        "-?[0-9]{1,7}\\.[0-9]{1,9}",
+        prop::sample::select(vec![
+            "", ".2f", ".0f", ".1f", ".3f", ".1%", ">12.3f", "+.4F", ",.2f", "010.1f", "<9", "^11",
+            "_", ",", " .5f", ".10f",
+        ]),
+    );
+    let mut runner = TestRunner::deterministic();
+    let cases: Vec<(String, &str)> = (0..400)
+        .map(|_| case.new_tree(&mut runner).expect("a case").current())
+        .collect();
+    let model: Vec<Option<String>> = cases
+        .iter()
+        .map(|(num, spec)| {
+            let src = format!(
+                "import asyncio\nasync def show(x):\n    print(f\"{{x:{spec}}}\", x)\nasync def main():\n    await show({num})\nasyncio.run(main())\n"
+            );
+            let s = compile(&src, Mode::Concurrent).ok()?;
+            let tr = plan(&s, CodeLang::Python).ok()?;
+            tr.prints().first().map(|p| p.to_string())
+        })
+        .collect();
+    let harness = "import sys, json\nfor line in sys.stdin:\n    num, spec = json.loads(line)\n    x = float(num)\n    print(json.dumps(format(x, spec) + ' ' + str(x)))\n";
+    let Ok(mut child) = Command::new("python3")
+        .args(["-c", harness])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        println!("SKIPPED: `python3` is not installed");
+        return;
+    };
+    let input: String = cases
+        .iter()
+        .map(|c| format!("{}\n", serde_json::to_string(c).expect("json")))
+        .collect();
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("python3 runs");
+    let cpython: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<String>(l).unwrap_or_default())
+        .collect();
+    assert_eq!(cpython.len(), cases.len());
+    let mut wrong = Vec::new();
+    for ((c, m), p) in cases.iter().zip(&model).zip(&cpython) {
+        match m {
+            Some(m) if m == p => {}
+            other => wrong.push(format!("{c:?}: editor {other:?}, CPython {p:?}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

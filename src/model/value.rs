@@ -18,6 +18,8 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
+    /// A decimal number (a script's `0.5`), printed as each language prints a float.
+    Float(f64),
     Str(String),
     List(Vec<Value>),
     /// Field order is kept (a Python dict / JS object literal / Rust struct).
@@ -44,6 +46,11 @@ impl Value {
         }
     }
 
+    /// Python's `repr()` of the value (a string quoted, as in a container).
+    pub fn python_repr(&self) -> String {
+        py_repr(self)
+    }
+
     /// The value as JSON (trace `end.value`, exports): strings stay strings, records objects.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
@@ -51,6 +58,7 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
+            Value::Float(f) => J::from(*f),
             Value::Str(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Record(fields) => J::Object(
@@ -63,7 +71,7 @@ impl Value {
     }
 
     /// The inverse of [`Value::to_json`] (a trace's `end.value` back to a value to print);
-    /// a non-integral number, which no scenario returns, keeps its JSON text.
+    /// a non-integral number is a float.
     pub fn from_json(j: &serde_json::Value) -> Self {
         use serde_json::Value as J;
         match j {
@@ -72,6 +80,7 @@ impl Value {
             J::Number(n) => n
                 .as_i64()
                 .map(Value::Int)
+                .or_else(|| n.as_f64().map(Value::Float))
                 .unwrap_or_else(|| Value::Str(n.to_string())),
             J::String(s) => Value::Str(s.clone()),
             J::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
@@ -93,6 +102,7 @@ fn py_repr(v: &Value) -> String {
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => py_float(*f),
         Value::Str(s) => py_str_repr(s),
         Value::List(items) => {
             let inner: Vec<String> = items.iter().map(py_repr).collect();
@@ -140,6 +150,85 @@ fn py_str_repr(s: &str) -> String {
     out
 }
 
+/// The shortest digits that read back as `f` and its decimal exponent: `0.5` → ("5", -1),
+/// `1234.5` → ("12345", 3) (the exponent of the first digit).
+fn shortest(f: f64) -> (String, i32) {
+    let e = format!("{:e}", f.abs());
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    (mant.replace('.', ""), exp.parse().unwrap_or(0))
+}
+
+/// `digits` × 10^(exp − len + 1) written out without an exponent.
+fn plain(digits: &str, exp: i32) -> String {
+    let n = digits.len() as i32;
+    if exp < 0 {
+        format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+    } else if exp + 1 >= n {
+        format!("{digits}{}", "0".repeat((exp + 1 - n) as usize))
+    } else {
+        let (a, b) = digits.split_at((exp + 1) as usize);
+        format!("{a}.{b}")
+    }
+}
+
+/// CPython's `repr(float)`: shortest digits; exponent form below 1e-4 or from 1e16.
+pub fn py_float(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let (digits, exp) = shortest(f);
+    if f == 0.0 {
+        return format!("{sign}0.0");
+    }
+    if !(-4..16).contains(&exp) {
+        let (a, b) = digits.split_at(1);
+        let mant = if b.is_empty() {
+            a.to_string()
+        } else {
+            format!("{a}.{b}")
+        };
+        let es = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{mant}e{es}{:02}", exp.abs());
+    }
+    let p = plain(&digits, exp);
+    if p.contains('.') {
+        format!("{sign}{p}")
+    } else {
+        format!("{sign}{p}.0")
+    }
+}
+
+/// JavaScript's `Number.prototype.toString()`: shortest digits; exponent form below 1e-6 or
+/// from 1e21; a whole number without a point.
+pub fn js_number(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sign = if f < 0.0 { "-" } else { "" };
+    let (digits, exp) = shortest(f);
+    if !(-6..21).contains(&exp) {
+        let (a, b) = digits.split_at(1);
+        let mant = if b.is_empty() {
+            a.to_string()
+        } else {
+            format!("{a}.{b}")
+        };
+        let es = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{mant}e{es}{}", exp.abs());
+    }
+    format!("{sign}{}", plain(&digits, exp))
+}
+
 // ---------- Rust ----------
 
 fn rust_debug(v: &Value) -> String {
@@ -147,6 +236,7 @@ fn rust_debug(v: &Value) -> String {
         Value::Null => "None".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f:?}"),
         Value::Str(s) => format!("{s:?}"),
         Value::List(items) => {
             let inner: Vec<String> = items.iter().map(rust_debug).collect();
@@ -175,6 +265,7 @@ fn node_inspect(v: &Value, depth: usize, indent: usize) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => js_number(*f),
         Value::Str(s) => node_str(s),
         Value::List(items) => {
             if items.is_empty() {
@@ -195,7 +286,9 @@ fn node_inspect(v: &Value, depth: usize, indent: usize) -> String {
                     if extra > 1 { "s" } else { "" }
                 ));
             }
-            let numeric = items.iter().all(|x| matches!(x, Value::Int(_)));
+            let numeric = items
+                .iter()
+                .all(|x| matches!(x, Value::Int(_) | Value::Float(_)));
             node_join(out, "[", "]", true, numeric, indent)
         }
         Value::Record(fields) => {
@@ -433,7 +526,34 @@ mod tests {
             back.format(CodeLang::Rust),
             "[\"toast\", None, Record { id: 1, bytes: 512 }]"
         );
-        assert_eq!(Value::from_json(&serde_json::json!(1.5)), Value::str("1.5"));
+        assert_eq!(Value::from_json(&serde_json::json!(1.5)), Value::Float(1.5));
+    }
+
+    #[test]
+    fn floats_as_each_language_prints_them() {
+        for (f, py, js, rs) in [
+            (0.5, "0.5", "0.5", "0.5"),
+            (1.0, "1.0", "1", "1.0"),
+            (-2.5, "-2.5", "-2.5", "-2.5"),
+            (0.00001, "1e-05", "0.00001", "1e-5"),
+            (1e16, "1e+16", "10000000000000000", "1e16"),
+            (123456.789, "123456.789", "123456.789", "123456.789"),
+            (1e-7, "1e-07", "1e-7", "1e-7"),
+            (
+                0.1 + 0.2,
+                "0.30000000000000004",
+                "0.30000000000000004",
+                "0.30000000000000004",
+            ),
+        ] {
+            let v = Value::Float(f);
+            assert_eq!(v.format(CodeLang::Python), py, "{f}");
+            assert_eq!(v.format(CodeLang::Js), js, "{f}");
+            assert_eq!(v.format(CodeLang::Rust), rs, "{f}");
+        }
+        let l = Value::List(vec![Value::Float(0.5), Value::Int(1)]);
+        assert_eq!(l.format(CodeLang::Python), "[0.5, 1]");
+        assert_eq!(l.format(CodeLang::Js), "[ 0.5, 1 ]");
     }
 
     #[test]

@@ -1130,6 +1130,7 @@ pub(crate) fn js_lit(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::model::value::js_number(*f),
         Value::Str(s) => js_str(s),
         Value::List(items) => format!(
             "[{}]",

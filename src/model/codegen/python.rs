@@ -911,6 +911,7 @@ pub(crate) fn py_lit(v: &Value) -> String {
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::model::value::py_float(*f),
         Value::Str(s) => py_str(s),
         Value::List(items) => format!(
             "[{}]",

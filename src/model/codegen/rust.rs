@@ -113,6 +113,7 @@ fn rust_type(v: &Value) -> String {
         Value::Null => "Option<i64>".into(),
         Value::Bool(_) => "bool".into(),
         Value::Int(_) => "i64".into(),
+        Value::Float(_) => "f64".into(),
         Value::Str(_) => "&'static str".into(),
         Value::List(items) => format!(
             "Vec<{}>",
@@ -918,6 +919,7 @@ fn rust_lit(v: &Value) -> String {
         Value::Null => "None".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f:?}"),
         Value::Str(s) => rust_str(s),
         Value::List(items) => format!(
             "vec![{}]",
