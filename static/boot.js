@@ -20,7 +20,7 @@ const TEXT = {
     reload: 'Recharger',
   },
   es: {
-    load: 'Async Playground no se pudo cargar. Compruebe su conexión y recargue la página.',
+    load: 'Async Playground no se pudo cargar. Comprueba tu conexión y recarga la página.',
     crash: 'Algo salió mal y Async Playground se detuvo.',
     reload: 'Recargar',
   },

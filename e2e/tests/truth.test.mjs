@@ -158,3 +158,24 @@ for (const lang of ['python', 'js']) {
     });
   }
 }
+
+// Colour means "which task": A, B and C of promise-combinators keep their colour across the four
+// groups (all, race, allSettled, any), in the timeline's lanes and on the console's dots.
+test('promise-combinators: a task keeps its colour in every group', { timeout: 60000 }, async () => {
+  const P = await env.open('scenario=promise-combinators&code=js&speed=4&lang=en');
+  const { page } = P;
+  assert.equal(await runAndWait(page), 'finished');
+  const lanes = await page.$$eval(`${tid('lane')}`, (ls) => ls.map((l) => [l.dataset.task, getComputedStyle(l.querySelector('circle')).fill]));
+  const dots = await page.$$eval(tid('console-line'), (ls) => ls.map((l) => [l.dataset.task, getComputedStyle(l.querySelector('.ap-dot')).backgroundColor]));
+  for (const [what, pairs] of [['lane', lanes], ['console dot', dots]]) {
+    const by = {};
+    for (const [name, c] of pairs) (by[name] ??= new Set()).add(c);
+    for (const name of ['A', 'B', 'C']) {
+      assert.equal(by[name]?.size, 1, `${what} colours of ${name}: ${[...(by[name] || [])].join(', ')}`);
+    }
+    assert.equal(new Set(['A', 'B', 'C'].map((n) => [...by[n]][0])).size, 3, `${what}: A, B and C differ`);
+  }
+  assert.ok(lanes.filter(([n]) => n === 'A').length === 4, 'four A lanes');
+  assertClean(P);
+  await P.close();
+});

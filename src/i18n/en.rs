@@ -59,7 +59,7 @@ pub const UI: Ui = Ui {
     shortcuts: "Keyboard shortcuts",
     close: "Close",
     key_help: "This help",
-    key_run: "Replay",
+    key_run: "Run / replay",
     key_pause: "Pause / resume",
     key_step: "Step",
     key_back: "Step back",

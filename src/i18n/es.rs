@@ -59,7 +59,7 @@ pub const UI: Ui = Ui {
     shortcuts: "Atajos de teclado",
     close: "Cerrar",
     key_help: "Esta ayuda",
-    key_run: "Repetir",
+    key_run: "Ejecutar / repetir",
     key_pause: "Pausa / reanudar",
     key_step: "Paso siguiente",
     key_back: "Paso anterior",

@@ -60,7 +60,7 @@ pub const UI: Ui = Ui {
     shortcuts: "Raccourcis clavier",
     close: "Fermer",
     key_help: "Cette aide",
-    key_run: "Revoir",
+    key_run: "Lancer / revoir",
     key_pause: "Pause / reprise",
     key_step: "Pas suivant",
     key_back: "Pas précédent",

@@ -152,26 +152,54 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
-/// A duration in seconds, written the language's way ("2.00 s", "2,00 s").
-pub fn seconds(lang: Lang, ms: f64) -> String {
-    let s = format!("{:.2}", ms / 1000.0);
-    let s = if lang == Lang::En {
+// Figures for people, one function per kind, used everywhere a figure is shown (cards, lane
+// headers, axis, console, table, tooltips, the presenter's line, the status line): English
+// writes "2.00 s", French and Spanish "2,00 s" (no-break space before the unit). Traces and
+// JSON exports keep plain numbers.
+
+/// A number with `decimals` decimals and the language's decimal mark ("—" when not finite).
+pub fn decimal(lang: Lang, x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    let s = format!("{x:.decimals$}");
+    if lang == Lang::En {
         s
     } else {
         s.replace('.', ",")
-    };
-    format!("{s}\u{00A0}{}", ui(lang).seconds)
+    }
+}
+
+/// A duration in seconds, written the language's way ("2.00 s", "2,00 s").
+pub fn seconds(lang: Lang, ms: f64) -> String {
+    format!(
+        "{}\u{00A0}{}",
+        decimal(lang, ms / 1000.0, 2),
+        ui(lang).seconds
+    )
+}
+
+/// An instant of a run to the millisecond, as the console stamps its lines ("1.002 s").
+pub fn instant(lang: Lang, ms: f64) -> String {
+    format!(
+        "{}\u{00A0}{}",
+        decimal(lang, ms / 1000.0, 3),
+        ui(lang).seconds
+    )
+}
+
+/// An axis tick: "0 s" at the origin, then bare seconds ("0.5", "1,0").
+pub fn tick(lang: Lang, ms: f64, decimals: usize) -> String {
+    if ms == 0.0 {
+        format!("0\u{00A0}{}", ui(lang).seconds)
+    } else {
+        decimal(lang, ms / 1000.0, decimals)
+    }
 }
 
 /// A ratio such as "2.00×" / "2,00×".
 pub fn ratio(lang: Lang, r: f64) -> String {
-    let s = format!("{r:.2}");
-    let s = if lang == Lang::En {
-        s
-    } else {
-        s.replace('.', ",")
-    };
-    format!("{s}{}", ui(lang).times)
+    format!("{}{}", decimal(lang, r, 2), ui(lang).times)
 }
 
 /// A parameter notice in words (always rendered as text).

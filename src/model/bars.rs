@@ -535,6 +535,8 @@ impl LaneSet {
 pub struct Tick {
     pub ms: f64,
     pub label: String,
+    /// Decimals of the label's seconds (the page writes them in its language).
+    pub decimals: usize,
 }
 
 /// The tick step (ms) giving at most `max_ticks` intervals over `span_ms`: 1, 2 or 5 × 10^k.
@@ -586,17 +588,13 @@ pub fn ticks(end_ms: f64, max_ticks: usize) -> Vec<Tick> {
             } else {
                 format!("{:.*}", decimals, ms / 1000.0)
             };
-            Tick { ms, label }
+            Tick {
+                ms,
+                label,
+                decimals,
+            }
         })
         .collect()
-}
-
-/// Seconds for people: "1.40 s".
-pub fn format_seconds(ms: f64) -> String {
-    if !ms.is_finite() {
-        return "—".to_string();
-    }
-    format!("{:.2} s", ms / 1000.0)
 }
 
 /// Maps scenario time to x in a drawing of `width` pixels starting at `x0`.
@@ -996,7 +994,6 @@ mod tests {
         assert_eq!(axis_end(2000.0, 8), 2000.0);
         assert_eq!(axis_end(0.0, 8), 1.0);
         assert_eq!(ticks(120.0, 6).len(), 7); // 0, 20, … 120 ms
-        assert_eq!(format_seconds(1400.0), "1.40 s");
         assert!(ticks(f64::INFINITY, 8).len() <= 1001);
     }
 

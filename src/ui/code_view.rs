@@ -3,7 +3,7 @@
 //! and the task tags are drawn beside it (outside its text). Notes say where languages differ.
 use leptos::prelude::*;
 
-use super::lanes::{lane_colour, use_seeing};
+use super::lanes::use_seeing;
 use super::state::use_app;
 use super::words::say;
 use crate::model::codegen::{highlight, Note, TokenKind};
@@ -148,9 +148,13 @@ pub fn CodeView() -> impl IntoView {
                             continue;
                         };
                         if let Some(line) = code.lines.line_for(lane.task, o.kind, o.nth) {
-                            let e = tags
-                                .entry(line)
-                                .or_insert_with(|| (Vec::new(), 0, lane_colour(lane.task)));
+                            let e = tags.entry(line).or_insert_with(|| {
+                                (
+                                    Vec::new(),
+                                    0,
+                                    s.lane_colour(program.get_untracked(), lane.task),
+                                )
+                            });
                             if e.0.len() < 2 {
                                 e.0.push(lane.name.clone());
                             }

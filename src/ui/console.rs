@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use wasm_bindgen::JsCast;
 
-use super::lanes::{lane_colour, mode_of, use_seeing, Line};
+use super::lanes::{mode_of, use_seeing, Line};
 use super::state::{now_ms, use_app, TaskRef};
 use super::words::say;
 use crate::model::params::Lang;
@@ -157,7 +157,7 @@ pub fn Console() -> impl IntoView {
                         <p class="ap-console-empty">{move || say(app.lang.get(), [
                             "Press Run: what the program prints appears here, in the order it happens.",
                             "Appuyez sur Lancer : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
-                            "Pulse Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
+                            "Pulsa Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
                         ])}</p>
                     </Show>
                     <For each=move || blocks.with(|b| b.iter().map(|x| (x.program, x.mode)).collect::<Vec<_>>()) key=|k| *k let:k>
@@ -220,6 +220,7 @@ fn warn_text(code: CodeLang, text: &str) -> String {
 #[component]
 fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
     let app = use_app();
+    let colour = use_seeing().lane_colour(line.program, line.task);
     let (testid, text_id, text) = if line.warn {
         (
             "console-warn-line",
@@ -239,8 +240,8 @@ fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
             class="ap-console-line"
             class:is-warn=line.warn
         >
-            <span class="ap-ts">{format!("{:.3} s", line.t / 1000.0)}</span>
-            <span class="ap-task"><span class="ap-dot" style:background=lane_colour(line.task)></span>{name.clone()}</span>
+            <span class="ap-ts">{crate::i18n::instant(app.lang.get(), line.t)}</span>
+            <span class="ap-task"><span class="ap-dot" style:background=colour></span>{name.clone()}</span>
             <span class="ap-text" data-testid=text_id>{text}</span>
         </li>
     }

@@ -41,6 +41,8 @@ pub struct Seeing {
     pub version: RwSignal<u64>,
     /// The tasks of each loaded program.
     pub tasks: Memo<Vec<Vec<TaskInfo>>>,
+    /// Each task's colour index per program (`name_colours`).
+    pub colours: Memo<Vec<Vec<usize>>>,
     /// Ideal lanes per program (the ghost), from the plans.
     pub ideal: Memo<Vec<LaneSet>>,
     /// Ideal total per program (ms).
@@ -104,6 +106,43 @@ pub fn lane_colour(task: TaskId) -> &'static str {
     LANE_COLOURS[colour_index(task)]
 }
 
+/// Colour means "which task": in one program, tasks with the same name share a colour (task A
+/// of each `promise-combinators` group is one colour), and each new name takes the next colour
+/// (main keeps its own). Indices into `LANE_COLOURS`, by task id.
+pub fn name_colours(tasks: &[TaskInfo]) -> Vec<usize> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    tasks
+        .iter()
+        .map(|t| {
+            if t.id == 0 {
+                return 0;
+            }
+            let next = seen.len();
+            let k = *seen.entry(t.name.as_str()).or_insert(next);
+            k % (LANE_COLOURS.len() - 1) + 1
+        })
+        .collect()
+}
+
+impl Seeing {
+    /// The colour index of a task of a program (see `name_colours`).
+    pub fn colour_of(&self, program: usize, task: TaskId) -> usize {
+        self.colours.with_untracked(|c| {
+            c.get(program)
+                .and_then(|v| v.get(task))
+                .copied()
+                .unwrap_or_else(|| colour_index(task))
+        })
+    }
+
+    pub fn lane_colour(&self, program: usize, task: TaskId) -> &'static str {
+        LANE_COLOURS
+            .get(self.colour_of(program, task))
+            .copied()
+            .unwrap_or(LANE_COLOURS[0])
+    }
+}
+
 fn prefers_reduced_motion() -> bool {
     window()
         .match_media("(prefers-reduced-motion: reduce)")
@@ -118,6 +157,8 @@ pub fn provide(app: AppState) -> Seeing {
         app.built
             .with(|b| b.programs.iter().map(task_infos).collect::<Vec<_>>())
     });
+    let colours =
+        Memo::new(move |_| tasks.with(|t| t.iter().map(|p| name_colours(p)).collect::<Vec<_>>()));
     let ideal = Memo::new(move |_| {
         app.plans.with(|plans| {
             tasks.with(|tasks| {
@@ -154,6 +195,7 @@ pub fn provide(app: AppState) -> Seeing {
         printed: StoredValue::new_local(Vec::new()),
         version: RwSignal::new(0),
         tasks,
+        colours,
         ideal,
         ideal_total,
         code,

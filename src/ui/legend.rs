@@ -57,7 +57,10 @@ fn key_word(lang: Lang, w: &str) -> &'static str {
             lang,
             ["previous event", "événement précédent", "evento anterior"],
         ),
-        "replay" => say(lang, ["replay", "revoir", "repetir"]),
+        "run / replay" => say(
+            lang,
+            ["run / replay", "lancer / revoir", "ejecutar / repetir"],
+        ),
         "faster" => say(lang, ["faster", "plus vite", "más rápido"]),
         _ => say(lang, ["slower", "plus lent", "más lento"]),
     }

@@ -27,8 +27,10 @@ pub fn Notices() -> impl IntoView {
                     {
                         let id = n.id;
                         let kind = n.kind.clone();
+                        // Success news (the link was copied) is not a warning: its own style.
+                        let tone = if matches!(kind, NoticeKind::Copied) { "info" } else { "warning" };
                         view! {
-                            <div class="ap-notice" data-testid="notice" role="note">
+                            <div class="ap-notice" data-testid="notice" data-tone=tone role="note">
                                 <p class="ap-notice-text">{move || words(app.lang.get(), &kind)}</p>
                                 <button
                                     type="button"

@@ -263,8 +263,17 @@ fn on_key(app: AppState, e: web_sys::KeyboardEvent) {
             step_back(app);
             true
         }
+        // Run advertises R: from idle (nothing recorded yet) it starts a run; after one it
+        // plays the recorded run again.
         "r" | "R" => {
-            replay(app);
+            if app
+                .player
+                .with_untracked(|p| p.state == ViewState::Idle || p.at.is_empty())
+            {
+                app.start_run();
+            } else {
+                replay(app);
+            }
             true
         }
         "+" | "=" => {
@@ -287,7 +296,7 @@ pub const KEYS: [(&str, &str); 6] = [
     ("Space", "play"),
     ("→", "step"),
     ("←", "back"),
-    ("R", "replay"),
+    ("R", "run / replay"),
     ("+", "faster"),
     ("−", "slower"),
 ];

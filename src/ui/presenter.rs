@@ -1,7 +1,7 @@
 //! Presenter mode (projector): a one-line caption of what is happening, the speed-up large, key
 //! hints along the bottom.
 use super::state::{use_app, AppState};
-use crate::i18n::{seconds, ui};
+use crate::i18n::{instant, ui};
 use crate::model::params::Lang;
 use crate::model::trace::EventKind;
 use leptos::prelude::*;
@@ -50,7 +50,7 @@ pub fn Presenter() -> impl IntoView {
                 .filter(|e| matches!(e.kind, EventKind::Print { .. }))
                 .max_by(|a, b| a.t.total_cmp(&b.t))
                 .map(|e| match &e.kind {
-                    EventKind::Print { text, .. } => format!("{} · {text}", seconds(lang, e.t)),
+                    EventKind::Print { text, .. } => format!("{} · {text}", instant(lang, e.t)),
                     _ => String::new(),
                 })
         })

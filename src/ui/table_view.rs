@@ -7,7 +7,8 @@ use super::lanes::{mode_of, use_seeing};
 use super::state::use_app;
 use super::timeline::state_word;
 use super::words::say;
-use crate::model::bars::{format_seconds, BarState};
+use crate::i18n::seconds;
+use crate::model::bars::BarState;
 use crate::model::player::RunState;
 
 /// Rows listed at most (the 10,000-task crawler would make a table nobody reads).
@@ -74,16 +75,16 @@ pub fn TableView() -> impl IntoView {
                             Some(e) if !b.state.is_badge() => format!(
                                 "{} {}–{}",
                                 state_word(lang, b.state),
-                                format_seconds(b.start),
-                                format_seconds(e)
+                                seconds(lang, b.start),
+                                seconds(lang, e)
                             ),
                             _ if b.state.is_badge() => {
-                                format!("{} {}", state_word(lang, b.state), format_seconds(b.start))
+                                format!("{} {}", state_word(lang, b.state), seconds(lang, b.start))
                             }
                             _ => format!(
                                 "{} {}–…",
                                 state_word(lang, b.state),
-                                format_seconds(b.start)
+                                seconds(lang, b.start)
                             ),
                         })
                         .collect::<Vec<_>>()
@@ -99,9 +100,9 @@ pub fn TableView() -> impl IntoView {
                             }
                         },
                         task: lane.name.clone(),
-                        start: lane.first_t.map(format_seconds).unwrap_or_default(),
+                        start: lane.first_t.map(|t| seconds(lang, t)).unwrap_or_default(),
                         end: if lane.done {
-                            lane.last_t.map(format_seconds).unwrap_or_default()
+                            lane.last_t.map(|t| seconds(lang, t)).unwrap_or_default()
                         } else {
                             String::new()
                         },

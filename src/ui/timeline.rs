@@ -10,10 +10,11 @@ use std::hash::{Hash, Hasher};
 use leptos::html;
 use leptos::prelude::*;
 
-use super::lanes::{colour_index, lane_colour, use_seeing, Seeing, LANE_COLOURS};
+use super::lanes::{use_seeing, Seeing, LANE_COLOURS};
 use super::state::{use_app, AppState, TaskRef};
 use super::timeline_canvas::TimelineCanvas;
 use super::words::say;
+use crate::i18n::seconds;
 use crate::model::bars::{self, BarState, LaneSet, MarkerKind, Scale};
 use crate::model::catalog;
 use crate::model::params::Lang;
@@ -171,19 +172,20 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                 let set = sets.get(p).unwrap_or(&empty);
                 let ghost = ideal.get(p);
                 let lines = code.get(p).map(|c| &c.lines);
+                // The same figures as the cards, written the same way.
                 let mut caption = match ideal_total.get(p) {
                     Some(t) => format!(
-                        "{} {:.1} s",
+                        "{} {}",
                         say(lang, ["ideal", "idéal", "ideal"]),
-                        t / 1000.0
+                        seconds(lang, *t)
                     ),
                     None => String::new(),
                 };
                 if let Some(t) = totals.as_ref().and_then(|t| t.get(p)) {
                     caption.push_str(&format!(
-                        " · {} {:.3} s",
+                        " · {} {}",
                         say(lang, ["measured", "mesuré", "medido"]),
-                        t / 1000.0
+                        seconds(lang, *t)
                     ));
                 }
                 let top = y;
@@ -361,10 +363,10 @@ pub fn tip_text(
     let mut s = format!(
         "{task} · {} · {}",
         state_word(lang, state),
-        bars::format_seconds(start)
+        seconds(lang, start)
     );
     match end {
-        Some(e) if !state.is_badge() => s.push_str(&format!(" → {}", bars::format_seconds(e))),
+        Some(e) if !state.is_badge() => s.push_str(&format!(" → {}", seconds(lang, e))),
         None => s.push_str(" → …"),
         _ => {}
     }
@@ -601,7 +603,7 @@ fn TimelineSvg(
                 let anchor = if t.ms == 0.0 { "start" } else if (x - (lay.x0 + lay.plot_w)).abs() < 1.0 { "end" } else { "middle" };
                 view! {
                     <line class="ap-grid" data-ms=t.ms x1=x x2=x y1=lay.axis_h - 6.0 y2=h />
-                    <text class="ap-tick" x=x y=lay.axis_h - 10.0 text-anchor=anchor>{t.label}</text>
+                    <text class="ap-tick" x=x y=lay.axis_h - 10.0 text-anchor=anchor>{crate::i18n::tick(app.lang.get(), t.ms, t.decimals)}</text>
                 }
             })
             .collect_view()
@@ -634,7 +636,7 @@ fn TimelineSvg(
                     let lay = layout.get();
                     let h = height.get() - lay.foot_h;
                     let t = cursors.with(|c| c.get(p).copied().flatten()).unwrap_or(0.0);
-                    let text = format!("{} {}", say(app.lang.get(), ["now", "maintenant", "ahora"]), bars::format_seconds(t));
+                    let text = format!("{} {}", say(app.lang.get(), ["now", "maintenant", "ahora"]), seconds(app.lang.get(), t));
                     // Bold tabular digits are ~0.6 em wide: the label stays whole at the right edge.
                     let fs = lay.now_font;
                     let wlabel = fs + 0.62 * fs * text.chars().count() as f64;
@@ -727,8 +729,9 @@ fn LaneRow(
         task: lane.task,
     };
     let hovered = move || app.hovered.get() == Some(me);
-    let colour = lane_colour(lane.task);
-    let ci = colour_index(lane.task);
+    let seeing = use_seeing();
+    let colour = seeing.lane_colour(lane.program, lane.task);
+    let ci = seeing.colour_of(lane.program, lane.task);
     let mid = lane.y + lay.lane_h / 2.0;
     let top = mid - lay.bar_h / 2.0;
     let name = lane.name.clone();

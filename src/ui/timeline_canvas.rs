@@ -10,7 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use super::lanes::{colour_index, use_seeing};
+use super::lanes::use_seeing;
 use super::state::use_app;
 use super::timeline::{axis_end_ms, tip_text, Tip, OVERHANG_PX};
 use super::words::say;
@@ -220,12 +220,20 @@ pub fn TimelineCanvas(
                         let hl = hovered.is_some_and(|h| {
                             h.program == p && Some(h.task) == measured.or(ghost).map(|l| l.task)
                         });
-                        draw_lane(&ctx, &pal, &scale, y, measured, ghost, now, hl);
+                        let ci = measured
+                            .or(ghost)
+                            .map(|l| s.colour_of(p, l.task))
+                            .unwrap_or(0);
+                        draw_lane(&ctx, &pal, &scale, y, (measured, ghost), ci, now, hl);
                     }
                 }
             })
         });
-        draw_axis(&ctx, &pal, &scale, end, w, vh, &c);
+        let ticks: Vec<(f64, String)> = bars::ticks(end, 8)
+            .into_iter()
+            .map(|t| (t.ms, crate::i18n::tick(lang, t.ms, t.decimals)))
+            .collect();
+        draw_axis(&ctx, &pal, &scale, &ticks, w, vh, &c);
     });
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
@@ -365,15 +373,15 @@ fn draw_lane(
     pal: &Palette,
     scale: &Scale,
     y: f64,
-    measured: Option<&Lane>,
-    ghost: Option<&Lane>,
+    (measured, ghost): (Option<&Lane>, Option<&Lane>),
+    ci: usize,
     now: Option<f64>,
     hl: bool,
 ) {
     let Some(lane) = measured.or(ghost) else {
         return;
     };
-    let colour = pal.lanes[colour_index(lane.task)].as_str();
+    let colour = pal.lanes.get(ci).unwrap_or(&pal.lanes[0]).as_str();
     if hl {
         ctx.set_fill_style_str(&pal.accent_soft);
         ctx.fill_rect(0.0, y, scale.x0 + scale.width + 12.0, LANE_H);
@@ -524,7 +532,7 @@ fn draw_axis(
     ctx: &CanvasRenderingContext2d,
     pal: &Palette,
     scale: &Scale,
-    end: f64,
+    ticks: &[(f64, String)],
     w: f64,
     h: f64,
     cursors: &[Option<f64>],
@@ -535,9 +543,9 @@ fn draw_axis(
     ctx.set_font("11px system-ui, sans-serif");
     ctx.set_stroke_style_str(&pal.line);
     ctx.set_line_width(1.0);
-    for t in bars::ticks(end, 8) {
-        let x = scale.x(t.ms);
-        let _ = ctx.fill_text(&t.label, (x - 8.0).max(2.0), 15.0);
+    for (ms, label) in ticks {
+        let x = scale.x(*ms);
+        let _ = ctx.fill_text(label, (x - 8.0).max(2.0), 15.0);
         ctx.begin_path();
         ctx.move_to(x + 0.5, AXIS_H - 4.0);
         ctx.line_to(x + 0.5, AXIS_H);
