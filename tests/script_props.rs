@@ -109,17 +109,58 @@ fn the_starter_plans_and_shows_in_three_languages() {
     }
 }
 
+/// `n` cases drawn from `strategy`, the same on every run.
+fn draw<S: Strategy>(strategy: S, n: usize) -> Vec<S::Value> {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..n)
+        .map(|_| strategy.new_tree(&mut runner).expect("a case").current())
+        .collect()
+}
+
+/// The first line the compiled script prints (Python's plan), or None when it is refused.
+fn first_print(src: &str) -> Option<String> {
+    let s = compile(src, Mode::Concurrent).ok()?;
+    let tr = plan(&s, CodeLang::Python).ok()?;
+    tr.prints().first().map(|p| p.to_string())
+}
+
+/// Feeds each case as a JSON line to `python3 -c harness` and reads one JSON answer a line
+/// (None for a line that is not a JSON string); None when `python3` is not installed.
+fn python_answers<T: serde::Serialize>(harness: &str, cases: &[T]) -> Option<Vec<Option<String>>> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .args(["-c", harness])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let input: String = cases
+        .iter()
+        .map(|c| format!("{}\n", serde_json::to_string(c).expect("json")))
+        .collect();
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("python3 runs");
+    let answers: Vec<Option<String>> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Option<String>>(l).unwrap_or(None))
+        .collect();
+    assert_eq!(answers.len(), cases.len(), "one answer per case");
+    Some(answers)
+}
+
 /// String literals (prefixes, escapes, f-string fields and formats) as CPython reads them:
 /// random literals are printed by a compiled script and evaluated by `python3` (warnings as
 /// errors, so an escape CPython only warns about counts as refused). Every literal the editor
 /// accepts must give exactly CPython's text; one CPython refuses must be refused too.
 #[test]
 fn string_literals_mean_what_cpython_says() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-
     const PIECES: &[&str] = &[
         "a",
         "\\",
@@ -175,50 +216,23 @@ fn string_literals_mean_what_cpython_says() {
         prop::collection::vec(prop::sample::select(PIECES.to_vec()), 0..6),
     )
         .prop_map(|(p, q, body)| format!("{p}{q}{}{q}", body.concat()));
-    let mut runner = TestRunner::deterministic();
-    let cases: Vec<String> = (0..600)
-        .map(|_| literal.new_tree(&mut runner).expect("a case").current())
-        .collect();
+    let cases = draw(literal, 600);
 
     // The editor's side: the text printed, or None when refused.
     let model: Vec<Option<String>> = cases
         .iter()
         .map(|lit| {
-            let src = format!(
+            first_print(&format!(
                 "import asyncio\nasync def show(x, n, s):\n    print({lit})\nasync def main():\n    await show(0.5, 7, \"ab\")\nasyncio.run(main())\n"
-            );
-            let s = compile(&src, Mode::Concurrent).ok()?;
-            let tr = plan(&s, CodeLang::Python).ok()?;
-            tr.prints().first().map(|p| p.to_string())
+            ))
         })
         .collect();
 
     let harness = "import sys, json, warnings\nwarnings.simplefilter('error')\nfor line in sys.stdin:\n    src = json.loads(line)\n    try:\n        v = eval(src, {'x': 0.5, 'n': 7, 's': 'ab'})\n        print(json.dumps(v if isinstance(v, str) else None))\n    except BaseException:\n        print('null')\n";
-    let child = Command::new("python3")
-        .args(["-c", harness])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
+    let Some(cpython) = python_answers(harness, &cases) else {
         println!("SKIPPED: `python3` is not installed");
         return;
     };
-    let input: String = cases
-        .iter()
-        .map(|c| format!("{}\n", serde_json::to_string(c).expect("json")))
-        .collect();
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python3 runs");
-    let cpython: Vec<Option<String>> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<Option<String>>(l).unwrap_or(None))
-        .collect();
-    assert_eq!(cpython.len(), cases.len(), "one answer per literal");
     let mut accepted = 0;
     let mut wrong = Vec::new();
     for ((lit, m), c) in cases.iter().zip(&model).zip(&cpython) {
@@ -240,11 +254,6 @@ fn string_literals_mean_what_cpython_says() {
 /// editor's text equals CPython's `format()` of the same literal.
 #[test]
 fn float_formats_mean_what_cpython_says() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-
     let case = (
         "-?[0-9]{1,7}\\.[0-9]{1,9}",
         prop::sample::select(vec![
@@ -252,51 +261,24 @@ fn float_formats_mean_what_cpython_says() {
             "_", ",", " .5f", ".10f",
         ]),
     );
-    let mut runner = TestRunner::deterministic();
-    let cases: Vec<(String, &str)> = (0..400)
-        .map(|_| case.new_tree(&mut runner).expect("a case").current())
-        .collect();
+    let cases = draw(case, 400);
     let model: Vec<Option<String>> = cases
         .iter()
         .map(|(num, spec)| {
-            let src = format!(
+            first_print(&format!(
                 "import asyncio\nasync def show(x):\n    print(f\"{{x:{spec}}}\", x)\nasync def main():\n    await show({num})\nasyncio.run(main())\n"
-            );
-            let s = compile(&src, Mode::Concurrent).ok()?;
-            let tr = plan(&s, CodeLang::Python).ok()?;
-            tr.prints().first().map(|p| p.to_string())
+            ))
         })
         .collect();
     let harness = "import sys, json\nfor line in sys.stdin:\n    num, spec = json.loads(line)\n    x = float(num)\n    print(json.dumps(format(x, spec) + ' ' + str(x)))\n";
-    let Ok(mut child) = Command::new("python3")
-        .args(["-c", harness])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-    else {
+    let Some(cpython) = python_answers(harness, &cases) else {
         println!("SKIPPED: `python3` is not installed");
         return;
     };
-    let input: String = cases
-        .iter()
-        .map(|c| format!("{}\n", serde_json::to_string(c).expect("json")))
-        .collect();
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python3 runs");
-    let cpython: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<String>(l).unwrap_or_default())
-        .collect();
-    assert_eq!(cpython.len(), cases.len());
     let mut wrong = Vec::new();
     for ((c, m), p) in cases.iter().zip(&model).zip(&cpython) {
         match m {
-            Some(m) if m == p => {}
+            Some(m) if Some(m) == p.as_ref() => {}
             other => wrong.push(format!("{c:?}: editor {other:?}, CPython {p:?}")),
         }
     }

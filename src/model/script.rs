@@ -8,7 +8,10 @@
 //! import asyncio / import time               (ignored)
 //! sem = asyncio.Semaphore(3)                 (module level)
 //! async def name(a, b):                      (functions; `main` is where the run starts)
-//!     print("text", a, f"x={a}", result)     (strings, f-strings, parameters, results)
+//!     print("a\tb", a, 0.5, f"{a:.2f} {i+1}", result)
+//!                                            (strings as CPython decodes them, numbers,
+//!                                             f-strings: name, name ± n, !r, format specs)
+//!     print("got", await name(1))            (one await in a print; `return await …` too)
 //!     await asyncio.sleep(1.5)               (seconds)
 //!     time.sleep(0.5)                        (blocks the thread)
 //!     t = asyncio.create_task(name(1, "x"))
@@ -26,6 +29,12 @@
 //!     return 42 / return "ok" / return a / return results
 //! asyncio.run(main())
 //! ```
+//! The rule: what it accepts prints exactly what CPython prints for the same text (tested by
+//! running the fixtures and random literals with `python3`); anything else is refused at a line
+//! and column with the real reason (the page then hands the program to CPython). Before it runs,
+//! the program is planned: at most [`MAX_TOTAL_MS`] of scenario time and [`MAX_BLOCK_TOTAL_MS`]
+//! of `time.sleep` in all, and no task may still be running when `main` returns (CPython's
+//! `asyncio.run` would cancel it).
 use std::collections::BTreeMap;
 
 use super::params::Lang;

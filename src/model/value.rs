@@ -171,6 +171,37 @@ fn plain(digits: &str, exp: i32) -> String {
     }
 }
 
+/// The digits in exponent form: `1.5e-07` (`min_exp`: at least that many exponent digits).
+fn scientific(digits: &str, exp: i32, min_exp: usize) -> String {
+    let (a, b) = digits.split_at(1);
+    let dot = if b.is_empty() { "" } else { "." };
+    let es = if exp < 0 { '-' } else { '+' };
+    format!("{a}{dot}{b}e{es}{:0min_exp$}", exp.abs())
+}
+
+/// How a language writes a finite float: shortest digits, in exponent form outside
+/// `plain_exps`, and `.0` after a whole number when `point`.
+fn float_text(f: f64, plain_exps: std::ops::Range<i32>, min_exp: usize, point: bool) -> String {
+    let sign = if f.is_sign_negative() && f != 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    let (digits, exp) = shortest(f);
+    if f == 0.0 {
+        return if point { "0.0" } else { "0" }.into();
+    }
+    if !plain_exps.contains(&exp) {
+        return format!("{sign}{}", scientific(&digits, exp, min_exp));
+    }
+    let p = plain(&digits, exp);
+    if point && !p.contains('.') {
+        format!("{sign}{p}.0")
+    } else {
+        format!("{sign}{p}")
+    }
+}
+
 /// CPython's `repr(float)`: shortest digits; exponent form below 1e-4 or from 1e16.
 pub fn py_float(f: f64) -> String {
     if f.is_nan() {
@@ -179,27 +210,10 @@ pub fn py_float(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf" } else { "-inf" }.into();
     }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
-    let (digits, exp) = shortest(f);
-    if f == 0.0 {
-        return format!("{sign}0.0");
+    if f == 0.0 && f.is_sign_negative() {
+        return "-0.0".into();
     }
-    if !(-4..16).contains(&exp) {
-        let (a, b) = digits.split_at(1);
-        let mant = if b.is_empty() {
-            a.to_string()
-        } else {
-            format!("{a}.{b}")
-        };
-        let es = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{mant}e{es}{:02}", exp.abs());
-    }
-    let p = plain(&digits, exp);
-    if p.contains('.') {
-        format!("{sign}{p}")
-    } else {
-        format!("{sign}{p}.0")
-    }
+    float_text(f, -4..16, 2, true)
 }
 
 /// JavaScript's `Number.prototype.toString()`: shortest digits; exponent form below 1e-6 or
@@ -211,22 +225,7 @@ pub fn js_number(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    if f == 0.0 {
-        return "0".into();
-    }
-    let sign = if f < 0.0 { "-" } else { "" };
-    let (digits, exp) = shortest(f);
-    if !(-6..21).contains(&exp) {
-        let (a, b) = digits.split_at(1);
-        let mant = if b.is_empty() {
-            a.to_string()
-        } else {
-            format!("{a}.{b}")
-        };
-        let es = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{mant}e{es}{}", exp.abs());
-    }
-    format!("{sign}{}", plain(&digits, exp))
+    float_text(f, -6..21, 1, false)
 }
 
 // ---------- Rust ----------
