@@ -332,13 +332,14 @@ async fn crawler_orders_equal_time_work_per_event_loop() {
 
 /// Editor scripts (F17) run on real timers in the planner's order, under both loops: the
 /// starter (semaphore, a task created before a gather of direct calls, which JS starts at
-/// once), one with loops, blocking sleeps and a call never awaited, and one with a deadline
-/// (the same files CPython and Node run in tests/codegen_real.rs).
+/// once), one with loops, blocking sleeps and a call never awaited, one with a deadline, and
+/// one with escapes, floats and f-string formats (the same files CPython and Node run in tests/codegen_real.rs).
 #[wasm_bindgen_test]
 async fn editor_scripts_match_their_plans() {
     let loops = include_str!("fixtures/scripts/loops.py");
     let deadline = include_str!("fixtures/scripts/deadline.py");
-    for text in [script::STARTER, loops, deadline] {
+    let formats = include_str!("fixtures/scripts/formats.py");
+    for text in [script::STARTER, loops, deadline, formats] {
         for mode in Mode::ALL {
             let sc = script::compile(text, mode).expect("the script compiles");
             for lang in [CodeLang::Python, CodeLang::Js] {
