@@ -179,3 +179,24 @@ test('promise-combinators: a task keeps its colour in every group', { timeout: 6
   assertClean(P);
   await P.close();
 });
+
+// The Rust view of never-awaited: the future is never polled, so nothing is printed, and the
+// console shows the warning rustc really gives when it compiles such a call (checked against
+// the installed rustc when there is one).
+test('never-awaited · rust: nothing printed by the lazy call, and rustc\'s warning', { timeout: 60000 }, async () => {
+  const P = await env.open('scenario=never-awaited&code=rust&speed=4&lang=en');
+  const { page } = P;
+  assert.equal(await runAndWait(page), 'finished');
+  const [shown] = await pageConsole(page);
+  assert.equal(shown.warns.length, 1, `one warning line: ${JSON.stringify(shown.all)}`);
+  assert.equal(shown.all[1], shown.all.find((l) => l.startsWith('WARN ')), 'the warning stands where the call is');
+  assert.equal(shown.lines.filter((l) => l === 'greet: hello').length, 1, 'only the awaited call prints');
+  let first = 'warning: unused implementer of `Future` that must be used';
+  const rs = path.join(dir, 'never.rs');
+  fs.writeFileSync(rs, 'async fn greet() {}\nfn main() {\n    greet();\n}\n');
+  const r = spawnSync('rustc', ['--edition', '2021', '--emit', 'metadata', '-o', path.join(dir, 'never.rmeta'), rs], { encoding: 'utf8' });
+  if (!r.error) first = r.stderr.split('\n')[0];
+  assert.ok(shown.warns[0].startsWith(first), `"${shown.warns[0]}" starts as rustc's "${first}"`);
+  assertClean(P);
+  await P.close();
+});

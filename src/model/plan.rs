@@ -1071,7 +1071,11 @@ pub fn never_awaited_warning(name: &str, lang: CodeLang) -> String {
     let ident = ident(name);
     match lang {
         CodeLang::Rust => {
-            format!("unused future {ident}(): futures do nothing unless you `.await` or poll them")
+            // What rustc says when it compiles the call (`unused_must_use`), not at run time.
+            format!(
+                "unused implementer of `Future` that must be used: {ident}() does nothing unless \
+                 you `.await` or poll it (rustc, at compile time)"
+            )
         }
         _ => format!("coroutine '{ident}' was never awaited"),
     }
