@@ -1,11 +1,12 @@
 // Performance figures of a release build (dist/), one line each, beside QUALITY.md's budgets.
 // Timing budgets are ratios measured in one run against raw JavaScript in the same page, because
 // machines are noisy; absolute times are printed as guidance. usage: make bench
-//   (node bench/bench.mjs [figure …] — figures: size startup ratio accuracy crawler memory)
+//   (node bench/bench.mjs [figure …] — figures: size startup ratio accuracy crawler memory python)
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { start, tid, DIST } from '../e2e/lib.mjs';
+import { pyWorker } from '../e2e/python.mjs';
 
 const wanted = process.argv.slice(2);
 const want = (name) => !wanted.length || wanted.includes(name);
@@ -212,11 +213,42 @@ async function memory(env) {
   await E.close();
 }
 
+
+// ---------- python (Pyodide worker, loaded only when a pasted program needs CPython) ----------
+function pythonSize() {
+  const dir = path.join(DIST, 'pyodide');
+  if (!fs.existsSync(dir)) return failed('python: dist/pyodide size', 'no dist/pyodide');
+  let raw = 0;
+  let gz = 0;
+  for (const f of fs.readdirSync(dir)) {
+    const buf = fs.readFileSync(path.join(dir, f));
+    raw += buf.length;
+    gz += zlib.gzipSync(buf, { level: 9 }).length;
+  }
+  figure('python: dist/pyodide raw / gzip', `${kb(raw)} / ${kb(gz)}`, 'never on the critical path');
+}
+async function python(env) {
+  const src = 'import asyncio\n\nasync def main():\n    print("hello")\n    await asyncio.sleep(0.1)\n\nasyncio.run(main())\n';
+  // Cold: a fresh context (empty cache, no service worker yet); warm: a second run in the same worker.
+  const P = await env.open('');
+  const W = await pyWorker(P.page);
+  const t0 = Date.now();
+  const first = await W.run(src);
+  const cold = Date.now() - t0;
+  if (!first.some((m) => m.type === 'done')) throw new Error(`no done: ${JSON.stringify(first.at(-1)).slice(0, 200)}`);
+  const t1 = Date.now();
+  await W.run(src);
+  const warm = Date.now() - t1;
+  figure('python: cold boot + first run / warm run', `${ms(cold)} / ${ms(warm)}`, 'guidance (includes 100 ms of sleep)');
+  await P.close();
+}
+
 // ---------- main ----------
 log(`Async Playground bench — ${DIST} — ${new Date().toISOString()}`);
 if (want('size')) sizes();
+if (want('python')) pythonSize();
 const env = await start();
-for (const [name, fn] of [['startup', startup], ['ratio', ratio], ['accuracy', accuracy], ['crawler', crawler], ['memory', memory]]) {
+for (const [name, fn] of [['startup', startup], ['ratio', ratio], ['accuracy', accuracy], ['crawler', crawler], ['memory', memory], ['python', python]]) {
   if (!want(name)) continue;
   try { await fn(env); } catch (err) { failed(name, err); }
 }

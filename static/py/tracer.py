@@ -48,6 +48,7 @@ _orig_open = builtins.open
 # resolved by a real setTimeout after ms.
 _host = None
 CURRENT = None  # the Run in progress, or None
+_WEB_LOOP = [None]  # Pyodide's WebLoop, running outside our runs
 
 
 def set_host(host):
@@ -118,7 +119,15 @@ class Run:
             self.flush(force=True)
             from pyodide.ffi import run_sync
 
-            run_sync(_host.wait_ms(ms / self.speed))
+            # run_sync attaches the promise to the running loop: for that moment it must be
+            # Pyodide's WebLoop again, not ours (which is the one waiting).
+            ours = events._get_running_loop()
+            events._set_running_loop(_WEB_LOOP[0])
+            try:
+                # As CPython's epoll selector: at least the timeout, rounded up to whole ms.
+                run_sync(_host.wait_ms(math.ceil(ms / self.speed) + 1))
+            finally:
+                events._set_running_loop(ours)
         if over:
             self.stop("limit", f"the program ran past {self.limit_ms / 1000:g} s of scenario time")
         if not self.virtual:
@@ -932,6 +941,7 @@ def _exec_program(run, code):
     outcome = None
     # Pyodide marks its WebLoop as always running; asyncio.run refuses to start under a running loop.
     web_loop = events._get_running_loop()
+    _WEB_LOOP[0] = web_loop
     events._set_running_loop(None)
     try:
         exec(code, main.__dict__)

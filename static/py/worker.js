@@ -121,6 +121,12 @@ async function handle(m) {
   }
 }
 
+// A request the page's CSP blocked (e.g. a program calling js.fetch on another origin): told to the
+// page, which treats it as untrusted diagnostics.
+self.addEventListener('securitypolicyviolation', (e) => {
+  post({ type: 'csp', directive: String(e.violatedDirective || '').slice(0, 100), blocked: String(e.blockedURI || '').slice(0, 300) });
+});
+
 self.onmessage = (e) => {
   queue = queue.then(() => handle(e.data));
 };
