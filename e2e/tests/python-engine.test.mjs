@@ -4,7 +4,7 @@
 // order exactly, stderr's non-indented lines (tracebacks, warnings), each print within 25 ms + 2 %
 // of CPython's time. Then what cannot run (threading, syntax errors, limits, input()), the
 // sequential rewrite, isolation and an endless loop stopped.
-// AP_PY_SPEED (default 2) scales the real run's waits down; AP_PY_ONLY=name runs the matching fixtures;
+// AP_PY_SPEED (default 1) scales the real run's waits down; AP_PY_ONLY=name runs the matching fixtures;
 // AP_PY_TOL_MS (default 300) is the time tolerance's fixed part.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,8 @@ import path from 'node:path';
 import { start, assertClean } from '../lib.mjs';
 import { pyWorker, cpython, PY_FIXTURES } from '../python.mjs';
 
-const SPEED = Number(process.env.AP_PY_SPEED || 2);
+// Speed 1 by default: at speed s a late browser timer is s times later in scenario ms.
+const SPEED = Number(process.env.AP_PY_SPEED || 1);
 const ONLY = process.env.AP_PY_ONLY || '';
 const fixtures = fs.readdirSync(PY_FIXTURES).filter((f) => f.endsWith('.py') && f.includes(ONLY)).sort();
 
