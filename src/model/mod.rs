@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod params;
 pub mod plan;
 pub mod player;
+pub mod pyproto;
 pub mod scenario;
 pub mod script;
 pub mod trace;

@@ -45,6 +45,8 @@ mod jsloop;
 #[cfg(target_arch = "wasm32")]
 mod prog;
 #[cfg(target_arch = "wasm32")]
+pub mod python;
+#[cfg(target_arch = "wasm32")]
 mod sleep;
 #[cfg(target_arch = "wasm32")]
 mod worker;

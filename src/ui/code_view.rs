@@ -287,3 +287,24 @@ pub fn CodeView() -> impl IntoView {
         </section>
     }
 }
+
+/// The code view of a program run on CPython: Python is the program exactly as pasted; the other
+/// languages say in one sentence why they are not shown.
+pub fn python_view(src: &str, code: CodeLang, lang: Lang) -> crate::model::codegen::CodeView {
+    let text = match code {
+        CodeLang::Python => src.to_string(),
+        _ => say(lang, [
+            "This program goes beyond what the playground can rewrite, so it runs as real Python (CPython in your browser) and has no JavaScript or Rust version.",
+            "Ce programme dépasse ce que le terrain de jeu sait réécrire\u{a0}: il s’exécute en vrai Python (CPython dans votre navigateur) et n’a pas de version JavaScript ni Rust.",
+            "Este programa va más allá de lo que el playground sabe reescribir, así que se ejecuta como Python real (CPython en tu navegador) y no tiene versión en JavaScript ni en Rust.",
+        ])
+        .to_string(),
+    };
+    crate::model::codegen::CodeView {
+        lang: code,
+        file_name: "main.py".to_string(),
+        text,
+        lines: Default::default(),
+        notes: Vec::new(),
+    }
+}

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use super::state::{script_text, use_app};
 use super::words::say;
 use crate::model::catalog;
+use crate::model::params::Lang;
 use crate::model::script::{self, ScriptError};
 use crate::model::trace::Mode;
+use crate::runtime::python::Load;
 
 const SYNTAX: &str = "import asyncio, time
 sem = asyncio.Semaphore(3)
@@ -83,6 +85,15 @@ fn EditorCard() -> impl IntoView {
                 app.stop_run();
                 app.update_settings(|s| s.src = Some(src));
             }
+            Err(errs) if !errs.iter().any(|e| super::state::refuses_python(&e.kind)) => {
+                // Beyond the subset: CPython runs it; Python starts loading now (a gesture).
+                local.set(None);
+                applied.set(true);
+                let src = script::encode_src(&text);
+                app.stop_run();
+                app.update_settings(|s| s.src = Some(src));
+                app.boot_python();
+            }
             Err(errs) => {
                 applied.set(false);
                 local.set(Some(errs));
@@ -138,7 +149,7 @@ fn EditorCard() -> impl IntoView {
                     }
                 }
                 aria-describedby="ap-editor-errors"
-                aria-invalid=move || (!errors().is_empty()).then_some("true")
+                aria-invalid=move || (!errors().is_empty() || app.py.with(|r| r.error.is_some())).then_some("true")
             ></textarea>
             <div class="ap-editor-actions">
                 <button type="button" class="ap-button ap-primary" data-testid="editor-apply" on:click=move |_| apply()>
@@ -155,7 +166,9 @@ fn EditorCard() -> impl IntoView {
                     ]))}
                 </span>
             </div>
+            <PythonStatus />
             <div id="ap-editor-errors" role="alert">
+                <PythonError area draft />
                 <Show when=move || !errors().is_empty()>
                     <ul class="ap-editor-errors" data-testid="editor-errors">
                         {move || errors().into_iter().map(|e| {
@@ -184,5 +197,116 @@ fn EditorCard() -> impl IntoView {
                 <pre class="ap-pre"><code>{SYNTAX}</code></pre>
             </details>
         </section>
+    }
+}
+
+/// One line when the program runs on CPython, and the progress of loading Python.
+#[component]
+fn PythonStatus() -> impl IntoView {
+    let app = use_app();
+    let lang = move || app.lang.get();
+    let on_python = move || app.built.with(|b| b.python.is_some());
+    let line = move || {
+        let compare = app.mode.get() == crate::model::params::ViewMode::Compare;
+        let none = app.py.with(|r| r.no_concurrency);
+        let mut s = say(lang(), [
+            "Beyond the editor's subset: this program runs on real Python (CPython in your browser, downloaded once).",
+            "Au-delà du sous-ensemble de l’éditeur\u{a0}: ce programme s’exécute en vrai Python (CPython dans votre navigateur, téléchargé une fois).",
+            "Más allá del subconjunto del editor: este programa se ejecuta en Python real (CPython en tu navegador, descargado una vez).",
+        ]).to_string();
+        if compare && none {
+            s.push(' ');
+            s.push_str(say(lang(), [
+                "It has no concurrency to compare (no gather, create_task or TaskGroup), so it runs once.",
+                "Il n’a pas de concurrence à comparer (ni gather, ni create_task, ni TaskGroup)\u{a0}: il s’exécute une fois.",
+                "No tiene concurrencia que comparar (ni gather, ni create_task, ni TaskGroup), así que se ejecuta una vez.",
+            ]));
+        } else if compare {
+            s.push(' ');
+            s.push_str(say(lang(), [
+                "Compare runs its sequential form first, then the program as written, one after the other.",
+                "Comparer exécute d’abord sa forme séquentielle, puis le programme tel qu’écrit, l’un après l’autre.",
+                "Comparar ejecuta primero su forma secuencial y luego el programa tal cual, uno tras otro.",
+            ]));
+        }
+        s
+    };
+    let loading = move || match app.py_load.get() {
+        Load::Loading {
+            what,
+            loaded,
+            total,
+        } => Some((what, loaded, total)),
+        _ => None,
+    };
+    let failed = move || match app.py_load.get() {
+        Load::Failed(why) => Some(why),
+        _ => None,
+    };
+    view! {
+        <Show when=on_python>
+            <p class="ap-editor-python" data-testid="editor-python">{line}</p>
+        </Show>
+        {move || loading().map(|(what, loaded, total)| {
+            let pct = (total > 0.0).then(|| (loaded / total * 100.0).clamp(0.0, 100.0).round());
+            let name = if what.is_empty() { "Python".to_string() } else { what };
+            let label = match lang() {
+                Lang::En => format!("Loading Python: {name}"),
+                Lang::Fr => format!("Chargement de Python\u{a0}: {name}"),
+                Lang::Es => format!("Cargando Python: {name}"),
+            };
+            let mb = (total > 0.0).then(|| format!(" {:.1} / {:.1} MB", loaded / 1e6, total / 1e6));
+            view! {
+                <div class="ap-py-load" data-testid="py-progress">
+                    <div
+                        class="ap-py-bar"
+                        role="progressbar"
+                        aria-label=label.clone()
+                        aria-valuemin="0"
+                        aria-valuemax="100"
+                        aria-valuenow=pct.map(|p| p.to_string())
+                    >
+                        <span class="ap-py-fill" style:width=format!("{}%", pct.unwrap_or(0.0))></span>
+                    </div>
+                    <span class="ap-py-what">{label}{mb}</span>
+                </div>
+            }
+        })}
+        {move || failed().map(|why| view! { <p class="ap-editor-python" data-testid="py-failed">{why}</p> })}
+    }
+}
+
+/// What CPython refused (a syntax error, a module a browser cannot offer) or why the run stopped.
+#[component]
+fn PythonError(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> impl IntoView {
+    let app = use_app();
+    let go_to = move |line: usize, col: usize| {
+        if let Some(el) = area.get_untracked() {
+            let at = offset_of(&draft.get_untracked(), line, col);
+            let _ = el.focus();
+            let _ = el.set_selection_range(at, at);
+        }
+    };
+    let err = move || app.py.with(|r| r.error.clone());
+    view! {
+        {move || err().map(|e| {
+            let lang = app.lang.get();
+            let (line, col) = (e.line.unwrap_or(1), e.col.unwrap_or(1));
+            let text = match (e.line, lang) {
+                (Some(_), Lang::En) => format!("line {line}, column {col}: {}", e.message),
+                (Some(_), Lang::Fr) => format!("ligne {line}, colonne {col}\u{a0}: {}", e.message),
+                (Some(_), Lang::Es) => format!("línea {line}, columna {col}: {}", e.message),
+                (None, Lang::En) => format!("The run stopped: {}", e.message),
+                (None, Lang::Fr) => format!("L’exécution s’est arrêtée\u{a0}: {}", e.message),
+                (None, Lang::Es) => format!("La ejecución se detuvo: {}", e.message),
+            };
+            view! {
+                <ul class="ap-editor-errors">
+                    <li data-testid="editor-error" data-line=line data-col=col data-kind=e.kind.clone()>
+                        <button type="button" class="ap-link" on:click=move |_| go_to(line, col)>{text}</button>
+                    </li>
+                </ul>
+            }
+        })}
     }
 }

@@ -179,11 +179,16 @@ pub fn provide(app: AppState) -> Seeing {
     });
     let code = Memo::new(move |_| {
         let lang = app.code.get();
-        app.built.with(|b| {
-            b.programs
+        app.built.with(|b| match &b.python {
+            Some(src) => {
+                let view = super::code_view::python_view(src, lang, app.lang.get());
+                vec![view; b.programs.len()]
+            }
+            None => b
+                .programs
                 .iter()
                 .map(|s| codegen::generate(s, lang))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>(),
         })
     });
     let tasks_gen = Memo::new(move |prev: Option<&u64>| {

@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use crate::model::catalog;
 use crate::model::params::{Lang, Notice, Settings, Theme, ViewMode};
 use crate::model::plan;
+use crate::model::scenario::TaskDef;
 use crate::model::scenario::{CodeLang, Scenario, ScenarioError};
 use crate::model::script::{self, ErrorKind, ScriptError};
-use crate::model::trace::{Event, Mode, Trace};
+use crate::model::trace::{Event, Mode, TaskInfo, Trace};
+use crate::runtime::python::{self, Load, PyError};
 use crate::runtime::{self, RunConfig, RunHandle, RunUpdate};
 
 /// `data-run-state`: the player's state machine lives in `model::player` (seeing helper).
@@ -27,6 +29,83 @@ pub struct Built {
     pub script_errors: Vec<ScriptError>,
     /// Compare mode of a scenario that holds the thread: halves run one after the other.
     pub one_after_another: bool,
+    /// The editor's script is beyond the compiled subset: it runs on CPython (this text).
+    pub python: Option<String>,
+}
+
+/// A program beyond the editor's subset, run on CPython (`runtime::python`): what its current
+/// run has told so far. Its programs (lanes) and plans (ideal) come from here.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PyRun {
+    pub modes: Vec<Mode>,
+    /// The tasks of each program, as the worker reported them.
+    pub tasks: Vec<Vec<TaskInfo>>,
+    /// The virtual-clock run of each program (the ideal), once it came.
+    pub ideal: Vec<Option<Trace>>,
+    pub error: Option<PyError>,
+    /// Compare mode: the program has no concurrency to compare (it ran once).
+    pub no_concurrency: bool,
+}
+
+impl PyRun {
+    fn new(modes: Vec<Mode>) -> Self {
+        PyRun {
+            tasks: vec![Vec::new(); modes.len()],
+            ideal: vec![None; modes.len()],
+            modes,
+            ..PyRun::default()
+        }
+    }
+}
+
+/// The modes a CPython run of these settings runs (`None`: compare, decided by the analysis).
+fn py_modes(mode: ViewMode) -> Option<Vec<Mode>> {
+    match mode {
+        ViewMode::Sequential => Some(vec![Mode::Sequential]),
+        ViewMode::Concurrent => Some(vec![Mode::Concurrent]),
+        ViewMode::Compare => None,
+    }
+}
+
+/// The programs drawn for a CPython run: one per mode, with the tasks reported so far.
+fn py_programs(r: &PyRun, mode: ViewMode) -> Vec<Scenario> {
+    let modes = if r.modes.is_empty() {
+        py_modes(mode).unwrap_or_else(|| vec![Mode::Sequential, Mode::Concurrent])
+    } else {
+        r.modes.clone()
+    };
+    modes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut tasks: Vec<TaskDef> = r
+                .tasks
+                .get(i)
+                .map(|ts| {
+                    ts.iter()
+                        .map(|t| TaskDef::new(t.name.clone(), t.parent, Vec::new()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if tasks.is_empty() {
+                tasks.push(TaskDef::new("main", None, Vec::new()));
+            }
+            Scenario {
+                id: catalog::CUSTOM.to_string(),
+                mode: *m,
+                params: Default::default(),
+                tasks,
+                semaphores: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// The current run's handle: the interpreter's, or a CPython run's id.
+#[derive(Clone, Debug)]
+enum Handle {
+    Model(RunHandle),
+    Python,
 }
 
 /// The outcome of the last run (finished or cancelled); one trace per program.
@@ -99,7 +178,11 @@ pub struct AppState {
     pub phone_tab: RwSignal<&'static str>,
     /// The player's view state machine (seeing helper: `ui/player.rs` drives it).
     pub player: RwSignal<crate::model::player::Player>,
-    handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    /// The CPython run of a program beyond the editor's subset.
+    pub py: RwSignal<PyRun>,
+    /// Loading Python (first use only).
+    pub py_load: RwSignal<Load>,
+    handle: StoredValue<Option<Handle>, LocalStorage>,
     pending: StoredValue<Vec<(usize, Event)>, LocalStorage>,
     flush_scheduled: StoredValue<bool, LocalStorage>,
     next_notice: StoredValue<u64, LocalStorage>,
@@ -140,6 +223,15 @@ pub fn build_programs(s: &Settings) -> Built {
             }]
         };
         let text = script_text(s);
+        if let Some(t) = text.as_deref() {
+            if let Err(errs) = script::compile(t, Mode::Concurrent) {
+                if !errs.iter().any(|e| refuses_python(&e.kind)) {
+                    built.python = Some(t.to_string());
+                    built.one_after_another = s.mode == ViewMode::Compare;
+                    return built;
+                }
+            }
+        }
         for m in modes {
             match text
                 .as_deref()
@@ -170,14 +262,34 @@ pub fn build_programs(s: &Settings) -> Built {
     built
 }
 
+/// Subset errors that CPython would not fix: too big, a broken link, more tasks than a run may
+/// have. Any other refusal runs the program on CPython instead.
+pub fn refuses_python(kind: &ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::TooLong { .. } | ErrorKind::BadLink | ErrorKind::TooMany { .. }
+    )
+}
+
 impl AppState {
     pub fn new(initial: Settings) -> Self {
         let initial_code = initial.code;
         let settings = RwSignal::new(initial);
-        let built = Memo::new(move |_| settings.with(build_programs));
+        let py = RwSignal::new(PyRun::default());
+        let built = Memo::new(move |_| {
+            let mut b = settings.with(build_programs);
+            if b.python.is_some() {
+                let mode = settings.with(|s| s.mode);
+                b.programs = py.with(|r| py_programs(r, mode));
+            }
+            b
+        });
         let code = Memo::new(move |_| settings.with(|s| s.code));
         let plans = Memo::new(move |_| {
             let lang = code.get();
+            if built.with(|b| b.python.is_some()) {
+                return py.with(|r| r.ideal.iter().map_while(|t| t.clone()).collect());
+            }
             built.with(|b| {
                 b.programs
                     .iter()
@@ -211,6 +323,8 @@ impl AppState {
             help: RwSignal::new(false),
             phone_tab: RwSignal::new("lesson"),
             player: RwSignal::new(crate::model::player::Player::default()),
+            py,
+            py_load: RwSignal::new(Load::Idle),
             handle: StoredValue::new_local(None),
             pending: StoredValue::new_local(Vec::new()),
             flush_scheduled: StoredValue::new_local(false),
@@ -227,6 +341,9 @@ impl AppState {
         self.settings.update(f);
         if self.settings.with_untracked(key) != before {
             self.reset();
+            if self.py.with_untracked(|r| *r != PyRun::default()) {
+                self.py.set(PyRun::default());
+            }
         }
     }
 
@@ -257,6 +374,9 @@ impl AppState {
     pub fn start_run(&self) -> Option<u64> {
         self.stop_run();
         let built = self.built.get_untracked();
+        if let Some(src) = built.python {
+            return Some(self.start_python(src));
+        }
         if built.programs.is_empty() {
             return None;
         }
@@ -284,16 +404,102 @@ impl AppState {
         let handle = runtime::start(built.programs, cfg, sink);
         // A runtime that finished synchronously already cleared the slot's purpose.
         if self.run_id.get_untracked() == run_id && self.is_running() {
-            self.handle.set_value(Some(handle));
+            self.handle.set_value(Some(Handle::Model(handle)));
         }
         Some(run_id)
+    }
+
+    /// Starts Python if needed (a user gesture: Apply or Run), showing its progress.
+    pub fn boot_python(&self) {
+        let me = *self;
+        python::boot(Rc::new(move |l| me.set_load(l)));
+    }
+
+    fn set_load(&self, l: Load) {
+        if self.py_load.with_untracked(|x| *x != l) {
+            self.py_load.set(l);
+        }
+    }
+
+    /// Runs a program beyond the subset on CPython (`runtime::python`).
+    fn start_python(&self, src: String) -> u64 {
+        let settings = self.settings.get_untracked();
+        let modes = py_modes(settings.mode);
+        let shown = modes
+            .clone()
+            .unwrap_or_else(|| vec![Mode::Sequential, Mode::Concurrent]);
+        let n = shown.len();
+        self.py.set(PyRun::new(shown));
+        let run_id = self.run_id.get_untracked() + 1;
+        self.pending.set_value(Vec::new());
+        self.live.set(vec![Vec::new(); n]);
+        self.live_version.update(|v| *v += 1);
+        self.result.set(None);
+        self.view_t.set(0.0);
+        self.run_id.set(run_id);
+        self.run_t0.set(Some(now_ms()));
+        self.run_state.set(RunState::Running);
+        self.run_code.set(settings.code);
+        super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
+        let done = Rc::new(Cell::new(false));
+        let me = *self;
+        let current = move || me.run_id.get_untracked() == run_id;
+        let hooks = python::Hooks {
+            load: Rc::new(move |l| me.set_load(l)),
+            tasks: Rc::new(move |p, tasks| {
+                if current() {
+                    me.py.update(|r| {
+                        if let Some(t) = r.tasks.get_mut(p) {
+                            if *t != tasks {
+                                *t = tasks;
+                            }
+                        }
+                    });
+                }
+            }),
+            ideal: Rc::new(move |p, trace| {
+                if current() {
+                    me.py.update(|r| {
+                        if let Some(t) = r.ideal.get_mut(p) {
+                            *t = Some(trace);
+                        }
+                    });
+                }
+            }),
+            modes: Rc::new(move |modes| {
+                if current() {
+                    let n = modes.len();
+                    me.py.update(|r| {
+                        *r = PyRun {
+                            no_concurrency: n == 1,
+                            ..PyRun::new(modes)
+                        }
+                    });
+                    me.live.set(vec![Vec::new(); n]);
+                    me.live_version.update(|v| *v += 1);
+                }
+            }),
+            error: Rc::new(move |e| {
+                if current() {
+                    me.py.update(|r| r.error = Some(e));
+                }
+            }),
+            sink: Rc::new(move |u| me.on_update(run_id, &done, u)),
+        };
+        python::start(src, modes, settings.speed, hooks);
+        if self.run_id.get_untracked() == run_id && self.is_running() {
+            self.handle.set_value(Some(Handle::Python));
+        }
+        run_id
     }
 
     /// Cancels the current run, if any; the runtime reports `Finished { cancelled: true }`.
     pub fn stop_run(&self) {
         let handle = self.handle.try_update_value(|h| h.take()).flatten();
-        if let Some(h) = handle {
-            h.stop();
+        match handle {
+            Some(Handle::Model(h)) => h.stop(),
+            Some(Handle::Python) => python::terminate(),
+            None => {}
         }
         if self.is_running() {
             // The runtime's cancelled report normally got here first; this covers one that

@@ -1,0 +1,146 @@
+// Issue 12, the page side of CPython runs: the progress bar while Python loads (named, with aria
+// values), the code tabs, compare mode, what a browser cannot run, isolation of the program
+// (no DOM, no storage, no other origin), and an endless loop stopped with the page responsive.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, tid, assertClean, runAndWait, screenshot, axe } from '../lib.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const b64url = (s) => Buffer.from(s, 'utf8').toString('base64url');
+const texts = (page) => page.$$eval(tid('console-text'), (l) => l.map((x) => x.textContent));
+const open = (src, q = 'mode=concurrent&speed=4') => env.open(`scenario=custom&${q}&src=${b64url(src)}`);
+
+const GATHER = `import asyncio
+
+async def job(name, delay):
+    await asyncio.sleep(delay)
+    print(f"{name} done")
+    return name
+
+async def main():
+    print(await asyncio.gather(job("a", 0.2), job("b", 0.1)))
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`;
+
+test('Python loads with a named progress bar, then runs; code tabs; axe clean', { timeout: 240000 }, async () => {
+  for (const [lang, loading, why] of [['en', /^Loading Python/, /no JavaScript or Rust version/],
+    ['fr', /^Chargement de Python/, /n’a pas de version JavaScript ni Rust/]]) {
+    const P = await open(GATHER, `mode=concurrent&speed=4&lang=${lang}`);
+    const { page } = P;
+    await page.waitForSelector(tid('editor-python'));
+    // Nothing of Python is fetched before it is needed.
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => /pyodide|\/py\//.test(r.name))), false);
+    await page.click(tid('run'));
+    const bar = await page.waitForSelector(`${tid('py-progress')} [role="progressbar"]`, { timeout: 30000 });
+    assert.match(await bar.getAttribute('aria-label'), loading);
+    assert.equal(await bar.getAttribute('aria-valuemin'), '0');
+    assert.equal(await bar.getAttribute('aria-valuemax'), '100');
+    if (lang === 'en') {
+      assert.deepEqual(await axe(page), [], 'axe with the progress bar');
+      await screenshot(page, 'python-loading');
+    }
+    await page.waitForSelector(`${tid('app')}[data-run-state="finished"]`, { timeout: 180000 });
+    assert.deepEqual(await texts(page), ['b done', 'a done', "['a', 'b']"]);
+    assert.equal(await page.$(tid('py-progress')), null, 'the bar goes once Python is ready');
+    assert.equal(await page.textContent(tid('code')), GATHER, 'the Python tab is the program as pasted');
+    await page.click(`${tid('code-tab')}:nth-child(2)`);
+    assert.match(await page.textContent(tid('code')), why);
+    await page.click(`${tid('code-tab')}:nth-child(1)`);
+    if (lang === 'en') {
+      assert.deepEqual(await axe(page), [], 'axe with a CPython-run result');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, 'python-result-390');
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await screenshot(page, 'python-result-1280');
+    }
+    assertClean(P);
+    await P.close();
+  }
+});
+
+test('compare: the sequential rewrite and the program as written; none to compare says so', { timeout: 240000 }, async () => {
+  const P = await open(GATHER, 'mode=compare&speed=4');
+  const { page } = P;
+  assert.equal(await runAndWait(page, { timeout: 180000 }), 'finished');
+  const blocks = await page.$$eval('.ap-console-block', (bs) => bs.map((b) => [b.dataset.mode,
+    [...b.querySelectorAll('[data-testid="console-text"]')].map((x) => x.textContent)]));
+  assert.deepEqual(blocks, [['sequential', ['a done', 'b done', "['a', 'b']"]], ['concurrent', ['b done', 'a done', "['a', 'b']"]]]);
+  assert.match(await page.textContent(tid('editor-python')), /one after the other/);
+  // No gather, create_task or TaskGroup: nothing to compare, it runs once.
+  const plain = 'import asyncio\n\nasync def main():\n    for i in range(2):\n        await asyncio.sleep(0.1)\n        print(f"step {i}")\n\nasyncio.run(main())\n';
+  await page.fill(tid('editor-text'), plain);
+  await page.click(tid('editor-apply'));
+  assert.equal(await runAndWait(page, { timeout: 120000 }), 'finished');
+  assert.deepEqual(await texts(page), ['step 0', 'step 1']);
+  assert.match(await page.textContent(tid('editor-python')), /no concurrency to compare/);
+  assertClean(P);
+  await P.close();
+});
+
+test('what a browser cannot run is named, with its line and column', { timeout: 180000 }, async () => {
+  const P = await open('import asyncio\nimport threading\n\nasync def main():\n    t = threading.Thread(target=print)\n    t.start()\n\nasyncio.run(main())\n');
+  const { page } = P;
+  await page.click(tid('run'));
+  const err = await page.waitForSelector(tid('editor-error'), { timeout: 120000 });
+  assert.equal(await err.getAttribute('data-kind'), 'unsupported');
+  assert.match(await err.textContent(), /^line \d+, column \d+: .*thread/i);
+  assertClean(P);
+  await P.close();
+});
+
+test('isolation: the program has no DOM, no page storage, no other origin', { timeout: 180000 }, async () => {
+  const prog = `import asyncio
+
+async def main():
+    import js
+    try:
+        print("DOM", js.document.title)
+    except Exception as e:
+        print("no DOM")
+    try:
+        js.localStorage.setItem("pwned", "1")
+        print("storage")
+    except Exception as e:
+        print("no storage")
+    try:
+        r = await js.fetch("http://127.0.0.2:9/steal")
+        print("fetched", r.status)
+    except Exception as e:
+        print("no fetch")
+
+asyncio.run(main())
+`;
+  const P = await open(prog);
+  const { page } = P;
+  assert.equal(await runAndWait(page, { timeout: 120000 }), 'finished');
+  assert.deepEqual(await texts(page), ['no DOM', 'no storage', 'no fetch']);
+  assert.equal(await page.evaluate(() => localStorage.getItem('pwned')), null);
+  // The cross-origin fetch is refused by the page's CSP (the worker inherits it).
+  assertClean(P, { allow: [/connect-src|Content Security Policy|127\.0\.0\.2/] });
+  await P.close();
+});
+
+test('an endless loop: the page stays responsive and Stop ends it; the next run works', { timeout: 180000 }, async () => {
+  const P = await open('import asyncio\n\nasync def main():\n    print("looping")\n    while True:\n        pass\n\nasyncio.run(main())\n');
+  const { page } = P;
+  await page.click(tid('run'));
+  await page.waitForSelector(`${tid('app')}[data-run-state="running"]`);
+  // Python is loaded and spinning (its progress bar gone) while the page answers at once.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="py-progress"]'), null, { timeout: 120000 });
+  const t0 = Date.now();
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  assert.ok(Date.now() - t0 < 2000, 'the page answered');
+  await page.click(tid('stop'));
+  await page.waitForSelector(`${tid('app')}[data-run-state="cancelled"]`, { timeout: 10000 });
+  await page.fill(tid('editor-text'), GATHER);
+  await page.click(tid('editor-apply'));
+  assert.equal(await runAndWait(page, { timeout: 120000 }), 'finished');
+  assert.deepEqual(await texts(page), ['b done', 'a done', "['a', 'b']"]);
+  assertClean(P);
+  await P.close();
+});
