@@ -254,24 +254,6 @@ pub fn start(src: String, modes: Option<Vec<Mode>>, speed: f64, hooks: Hooks) ->
         loaded: 0.0,
         total: 0.0,
     });
-    let real_limit = LIMIT_MS / speed.max(0.01) + SLACK_MS;
-    let timer = Closure::<dyn FnMut()>::new(move || {
-        if is_running(rid) {
-            fail(PyError {
-                kind: "limit".into(),
-                message: "the program ran past the 60 s limit".into(),
-                line: None,
-                col: None,
-            });
-        }
-    });
-    let watchdog = web_sys::window().and_then(|w| {
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(
-            timer.as_ref().unchecked_ref(),
-            real_limit.min(2_000_000_000.0) as i32,
-        )
-        .ok()
-    });
     BRIDGE.with(|b| {
         let mut b = b.borrow_mut();
         let Some(br) = b.as_mut() else { return };
@@ -285,8 +267,8 @@ pub fn start(src: String, modes: Option<Vec<Mode>>, speed: f64, hooks: Hooks) ->
             stream: Stream::default(),
             traces: Vec::new(),
             hooks,
-            watchdog,
-            _timer: Some(timer),
+            watchdog: None,
+            _timer: None,
         });
         if br.booted {
             (br.run
@@ -325,6 +307,7 @@ fn kick(br: &mut Bridge) {
                 Mode::Concurrent => "as-written",
             };
             r.stream = Stream::default();
+            arm(r);
             post(
                 &br.worker,
                 &serde_json::json!({"type": "run", "id": r.rid, "src": r.src, "variant": variant,
@@ -332,6 +315,37 @@ fn kick(br: &mut Bridge) {
             );
         }
     }
+}
+
+/// (Re)starts the page's own limit on the run now posted: its 60 s of scenario time, plus slack,
+/// in real time (Python's start-up is not counted: it happens before the run is posted).
+fn arm(r: &mut Active) {
+    let Some(w) = web_sys::window() else { return };
+    if let Some(id) = r.watchdog.take() {
+        w.clear_timeout_with_handle(id);
+    }
+    if let Some(old) = r._timer.take() {
+        bury(old);
+    }
+    let rid = r.rid;
+    let timer = Closure::<dyn FnMut()>::new(move || {
+        if is_running(rid) {
+            fail(PyError {
+                kind: "limit".into(),
+                message: "the program ran past the 60 s limit".into(),
+                line: None,
+                col: None,
+            });
+        }
+    });
+    let real_limit = LIMIT_MS / r.speed.max(0.01) + SLACK_MS;
+    r.watchdog = w
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            timer.as_ref().unchecked_ref(),
+            real_limit.min(2_000_000_000.0) as i32,
+        )
+        .ok();
+    r._timer = Some(timer);
 }
 
 fn partial(r: &Active, mode: Mode) -> Trace {
