@@ -86,6 +86,8 @@ pub enum Msg {
         /// What ran before a limit stopped it (checked like any trace), if sent.
         trace: Option<Trace>,
     },
+    /// A message type this page does not use.
+    Other,
 }
 
 fn obj(v: &Value) -> Result<&Map<String, Value>, Invalid> {
@@ -234,7 +236,9 @@ pub fn from_value(v: &Value) -> Result<Msg, Invalid> {
                 trace,
             })
         }
-        _ => bad("unknown message type"),
+        // The protocol only grows: a kind of message this page does not know (e.g. the worker's
+        // `csp` diagnostics) is ignored, never obeyed.
+        _ => Ok(Msg::Other),
     }
 }
 
@@ -477,7 +481,7 @@ mod tests {
         let cases = [
             "not json".to_string(),
             "[]".to_string(),
-            r#"{"type":"nope"}"#.to_string(),
+            r#"{"type":7}"#.to_string(),
             r#"{"type":"booted","ms":"x"}"#.to_string(),
             // the clock of an ideal must be ideal
             format!(r#"{{"type":"ideal","id":1,"trace":{}}}"#, tr("browser", "")),
@@ -509,6 +513,14 @@ mod tests {
         for c in &cases {
             assert!(parse(c).is_err(), "accepted {c}");
         }
+    }
+
+    #[test]
+    fn unknown_message_types_are_ignored_not_obeyed() {
+        assert_eq!(
+            parse(r#"{"type":"csp","directive":"connect-src"}"#),
+            Ok(Msg::Other)
+        );
     }
 
     #[test]
