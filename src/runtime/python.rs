@@ -72,11 +72,16 @@ struct Active {
     _timer: Option<Closure<dyn FnMut()>>,
 }
 
+/// Hears the answer of `check`.
+type Checked = Rc<dyn Fn(Option<PyError>)>;
+
 struct Bridge {
     worker: web_sys::Worker,
     booted: bool,
     load: Option<Rc<dyn Fn(Load)>>,
     run: Option<Active>,
+    /// An analysis asked for by Apply: its id, the program, and who hears the answer.
+    check: Option<(u64, String, Checked)>,
     _on_msg: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_err: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -170,6 +175,7 @@ fn ensure() -> Result<(), String> {
             booted: false,
             load: None,
             run: None,
+            check: None,
             _on_msg: on_msg,
             _on_err: on_err,
         })
@@ -198,6 +204,34 @@ pub fn boot(load: Rc<dyn Fn(Load)>) {
             total: 0.0,
         }
     });
+}
+
+/// Asks CPython whether `src` parses and runs here (boots Python first); `done` hears `None`, or
+/// CPython's syntax error / what a browser cannot run.
+pub fn check(src: String, load: Rc<dyn Fn(Load)>, done: Checked) {
+    boot(load);
+    let id = NEXT.with(|n| {
+        let v = n.get();
+        n.set(v + 1);
+        v
+    });
+    BRIDGE.with(|b| {
+        let mut b = b.borrow_mut();
+        let Some(br) = b.as_mut() else { return };
+        br.check = Some((id, src, done));
+        if br.booted {
+            send_check(br);
+        }
+    });
+}
+
+fn send_check(br: &Bridge) {
+    if let Some((id, src, _)) = &br.check {
+        post(
+            &br.worker,
+            &serde_json::json!({"type": "analyze", "id": id, "src": src}),
+        );
+    }
 }
 
 /// Terminates the worker (a run in progress ends cancelled). The next run starts a new one.
@@ -423,6 +457,40 @@ fn on_message(text: &str) {
         let Some(br) = b.as_mut() else { return };
         let rid = br.run.as_ref().map(|r| r.rid);
         let mine = |id: u64| Some(id) == rid;
+        let check_id = br.check.as_ref().map(|c| c.0);
+        let answer = match &msg {
+            Msg::Analysis {
+                id, unsupported, ..
+            } if Some(*id) == check_id => Some(
+                unsupported
+                    .iter()
+                    .find(|u| u.what != "files" && u.what != "input")
+                    .map(|u| PyError {
+                        kind: "unsupported".into(),
+                        message: u.message.clone(),
+                        line: Some(u.line),
+                        col: Some(u.col),
+                    }),
+            ),
+            Msg::SyntaxError {
+                id,
+                message,
+                line,
+                col,
+            } if Some(*id) == check_id => Some(Some(PyError {
+                kind: "syntax".into(),
+                message: message.clone(),
+                line: Some(*line),
+                col: Some(*col),
+            })),
+            _ => None,
+        };
+        if let Some(a) = answer {
+            if let Some((_, _, done)) = br.check.take() {
+                later.push(Box::new(move || done(a)));
+            }
+            return;
+        }
         match msg {
             Msg::Progress {
                 what,
@@ -444,6 +512,7 @@ fn on_message(text: &str) {
                 if let Some(l) = br.load.clone() {
                     later.push(Box::new(move || l(Load::Ready)));
                 }
+                send_check(br);
                 kick(br);
             }
             Msg::Analysis {

@@ -92,7 +92,7 @@ fn EditorCard() -> impl IntoView {
                 let src = script::encode_src(&text);
                 app.stop_run();
                 app.update_settings(|s| s.src = Some(src));
-                app.boot_python();
+                app.check_python(text);
             }
             Err(errs) => {
                 applied.set(false);

@@ -409,10 +409,23 @@ impl AppState {
         Some(run_id)
     }
 
-    /// Starts Python if needed (a user gesture: Apply or Run), showing its progress.
-    pub fn boot_python(&self) {
+    /// Apply of a program beyond the subset: loads Python and lists CPython's syntax error or
+    /// what a browser cannot run, before any Run.
+    pub fn check_python(&self, src: String) {
         let me = *self;
-        python::boot(Rc::new(move |l| me.set_load(l)));
+        let want = src.clone();
+        python::check(
+            src,
+            Rc::new(move |l| me.set_load(l)),
+            Rc::new(move |err| {
+                let same = me
+                    .built
+                    .with_untracked(|b| b.python.as_deref() == Some(want.as_str()));
+                if same && !me.is_running() {
+                    me.py.update(|r| r.error = err);
+                }
+            }),
+        );
     }
 
     fn set_load(&self, l: Load) {
