@@ -37,7 +37,12 @@ for (const lang of ['en', 'fr', 'es']) {
     // Axis ticks: "0 s", then seconds with the language's decimal mark (0–4 s in steps < 1 s).
     const ticks = await page.$$eval('.ap-tick', (e) => e.map((x) => x.textContent));
     assert.equal(secs(ticks[0]), '0 s');
-    assert.ok(ticks.slice(1).some((t) => NUM[lang].test(t)), `ticks ${ticks.join(' ')}`);
+    // A loaded machine may overrun 4 s a little: the axis then grows to 5 s in whole seconds,
+    // and there is no decimal tick to check (every tick is still checked below).
+    const whole = ticks.slice(1).every((t) => /^\d+$/.test(t));
+    if (!(whole && Number(ticks[ticks.length - 1]) >= 5)) {
+      assert.ok(ticks.slice(1).some((t) => NUM[lang].test(t)), `ticks ${ticks.join(' ')}`);
+    }
     for (const t of ticks.slice(1)) assert.ok(/^\d+$/.test(t) || NUM[lang].test(t), `tick ${t}`);
     // Console stamps: "1.002 s" / "1,002 s".
     const stamps = await page.$$eval(`${tid('console-line')} .ap-ts`, (e) => e.map((x) => x.textContent));
