@@ -403,3 +403,22 @@ fn python_format_matches_cpython() {
     }
     assert_eq!(catalog::count_primes_below(10), 4);
 }
+
+#[test]
+fn programs_that_hold_the_main_thread_are_known_before_they_run() {
+    let holds = |id: &str, mode| build(id, mode, &Params::new()).unwrap().holds_main_thread();
+    assert!(holds("blocking-mistake", Mode::Sequential));
+    assert!(!holds("blocking-mistake", Mode::Concurrent));
+    assert!(!holds("crawler", Mode::Concurrent));
+    assert!(!holds("crawler", Mode::Sequential));
+    // Inside a timeout's body too; a worker lane does not hold the page's thread.
+    let mut sc = build("crawler", Mode::Concurrent, &Params::new()).unwrap();
+    sc.tasks[0].body.push(Step::Timeout {
+        ms: 10,
+        body: vec![Step::Block(5)],
+        on_timeout: vec![],
+    });
+    assert!(sc.holds_main_thread());
+    sc.tasks[0].thread = Some("worker-1".into());
+    assert!(!sc.holds_main_thread());
+}

@@ -11,6 +11,7 @@ pub const UI: Ui = Ui {
     presenter: "Presenter",
     share: "Copy link",
     copied: "Link copied.",
+    autoplay_held: "This program holds the page's only thread while it runs (the page freezes), so it does not start by itself. Press Run when you are ready.",
     copy_failed: "Could not copy: the link is in the address bar.",
     run: "Run",
     pause: "Pause",

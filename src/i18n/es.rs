@@ -11,6 +11,7 @@ pub const UI: Ui = Ui {
     presenter: "Presentación",
     share: "Copiar enlace",
     copied: "Enlace copiado.",
+    autoplay_held: "Este programa ocupa el único hilo de la página mientras se ejecuta (la página se congela), así que no empieza solo. Pulsa Ejecutar cuando estés listo.",
     copy_failed: "No se pudo copiar: el enlace está en la barra de direcciones.",
     run: "Ejecutar",
     pause: "Pausa",

@@ -12,6 +12,7 @@ pub const UI: Ui = Ui {
     presenter: "Présentation",
     share: "Copier le lien",
     copied: "Lien copié.",
+    autoplay_held: "Ce programme occupe le seul fil de la page pendant qu'il s'exécute (la page se fige)\u{a0}: il ne démarre donc pas tout seul. Cliquez sur Lancer quand vous êtes prêt.",
     copy_failed: "Copie impossible\u{a0}: le lien est dans la barre d'adresse.",
     run: "Lancer",
     pause: "Pause",

@@ -19,6 +19,8 @@ pub struct Ui {
     pub share: &'static str,
     pub copied: &'static str,
     pub copy_failed: &'static str,
+    /// `autoplay=1` on a program that holds the thread: it waits for Run.
+    pub autoplay_held: &'static str,
     pub run: &'static str,
     pub pause: &'static str,
     pub resume: &'static str,

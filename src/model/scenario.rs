@@ -113,6 +113,25 @@ pub struct Scenario {
     pub semaphores: Vec<u32>,
 }
 
+impl Scenario {
+    /// Some step holds the page's one thread (a blocking call or CPU work outside a worker):
+    /// such a program never starts without the reader's click (`autoplay`).
+    pub fn holds_main_thread(&self) -> bool {
+        fn holds(steps: &[Step]) -> bool {
+            steps.iter().any(|s| match s {
+                Step::Block(_) | Step::Cpu { .. } => true,
+                Step::Timeout {
+                    body, on_timeout, ..
+                } => holds(body) || holds(on_timeout),
+                _ => false,
+            })
+        }
+        self.tasks
+            .iter()
+            .any(|t| t.thread.is_none() && (holds(&t.body) || holds(&t.on_cancel)))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskDef {
     pub name: String,

@@ -48,6 +48,38 @@ pub fn block(p: &Rc<Prog>, t: TaskId, ms: u64) {
     p.emit(t, EventKind::Unblock);
 }
 
+/// After a blocking call: one macrotask in which the browser handles what queued up while the
+/// thread was held (a Stop click or key, a `stop` message, a scenario switch), so Stop is
+/// honoured within one blocking call. Each call stays one real freeze (the lesson); only the
+/// gap between two of them lets the page breathe. Meanwhile the run is held: no other task,
+/// timer or JS callback of it acts until this task goes on, so the program still means what it
+/// did (nothing else runs between two blocking calls) and a stopped run records nothing more.
+pub async fn breathe(p: &Rc<Prog>) {
+    if !p.exec.hold_current() {
+        return;
+    }
+    let _guard = Breath(p.clone());
+    p.pending_js.set(p.pending_js.get() + 1);
+    // 1 ms, not 0: Chromium runs a 0 ms timer before an earlier timer that fell due while the
+    // thread was held (a delayed task); with a delay, timers keep their due order.
+    let tick = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |res, _| {
+        let _ = super::sleep::set_timeout_0(&res, 1);
+    }));
+    let _ = tick.await;
+}
+
+/// Ends the hold however the breath ends (done, or dropped by a timeout or a stop).
+struct Breath(Rc<Prog>);
+
+impl Drop for Breath {
+    fn drop(&mut self) {
+        let p = &self.0;
+        p.pending_js.set(p.pending_js.get().saturating_sub(1));
+        p.exec.release();
+        p.poke_idle();
+    }
+}
+
 /// `Cpu`: the real computation, repeated to last about `estimate_ms`. The program's ideal clock
 /// then follows what it really took, so later waits keep their real length.
 pub fn cpu(p: &Rc<Prog>, t: TaskId, work: u64, estimate_ms: u64) {

@@ -33,6 +33,17 @@ pub struct Executor {
     pub id: u64,
     slots: RefCell<Vec<Slot>>,
     alive: Cell<bool>,
+    /// The slot being polled right now.
+    current: Cell<Option<usize>>,
+    /// A task that just held the thread and lets the browser breathe (`hold`): until it goes
+    /// on, no other slot is polled and no timer or JS callback of the run acts, so the program
+    /// means what it did (nothing else runs between two blocking calls) while the page can
+    /// still handle Stop.
+    held: Cell<Option<usize>>,
+    /// Slots woken while held, in wake order.
+    deferred: RefCell<Vec<usize>>,
+    /// Timer and JS callbacks that fired while held, in firing order.
+    deferred_calls: RefCell<Vec<Box<dyn FnOnce()>>>,
 }
 
 /// What a waker carries: plain numbers, so it is `Send + Sync` without unsafe code.
@@ -102,6 +113,10 @@ fn drain() {
         let cur = CURRENT.with(|c| c.borrow().clone());
         if let Some(e) = cur {
             if e.id == exec {
+                if e.held.get().is_some_and(|h| h != slot) {
+                    e.deferred.borrow_mut().push(slot);
+                    continue;
+                }
                 e.poll_slot(slot);
             }
         }
@@ -115,6 +130,10 @@ impl Executor {
             id,
             slots: RefCell::new(Vec::new()),
             alive: Cell::new(true),
+            current: Cell::new(None),
+            held: Cell::new(None),
+            deferred: RefCell::new(Vec::new()),
+            deferred_calls: RefCell::new(Vec::new()),
         });
         CURRENT.with(|c| *c.borrow_mut() = Some(e.clone()));
         e
@@ -122,6 +141,64 @@ impl Executor {
 
     pub fn is_alive(&self) -> bool {
         self.alive.get()
+    }
+
+    /// Holds the run for the slot being polled (see `held`). False when called outside a poll.
+    pub fn hold_current(&self) -> bool {
+        match self.current.get() {
+            Some(slot) => {
+                self.held.set(Some(slot));
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_held(&self) -> bool {
+        self.held.get().is_some()
+    }
+
+    /// Runs `f` now, or when the hold ends if the run is held.
+    pub fn call_or_defer(&self, f: Box<dyn FnOnce()>) {
+        if self.is_held() && self.alive.get() {
+            self.deferred_calls.borrow_mut().push(f);
+        } else {
+            f();
+        }
+    }
+
+    /// Ends a hold: the slots woken meanwhile go to the ready queue in wake order, and the
+    /// callbacks that fired meanwhile run in a microtask, after the held task's own next
+    /// steps (as they would after the blocking call returned).
+    pub fn release(&self) {
+        if self.held.take().is_none() {
+            return;
+        }
+        let woken = std::mem::take(&mut *self.deferred.borrow_mut());
+        if !woken.is_empty() {
+            READY.with(|r| {
+                r.borrow_mut()
+                    .extend(woken.into_iter().map(|s| (self.id, s)))
+            });
+            schedule_drain();
+        }
+        let calls = std::mem::take(&mut *self.deferred_calls.borrow_mut());
+        if !calls.is_empty() {
+            let id = self.id;
+            let cell = RefCell::new(Some(calls));
+            let f = Closure::once_into_js(move || {
+                let cur = CURRENT.with(|c| c.borrow().clone());
+                if let (Some(e), Some(calls)) = (cur, cell.take()) {
+                    if e.id == id {
+                        // The task may hold the run again already: then they wait once more.
+                        for f in calls {
+                            e.call_or_defer(f);
+                        }
+                    }
+                }
+            });
+            queue_microtask(f.unchecked_ref());
+        }
     }
 
     fn mark_queued(&self, slot: usize) -> bool {
@@ -183,7 +260,9 @@ impl Executor {
             return;
         };
         let mut cx = Context::from_waker(&waker);
+        let outer = self.current.replace(Some(slot));
         let done = fut.as_mut().poll(&mut cx).is_ready();
+        self.current.set(outer);
         let keep = {
             let mut slots = self.slots.borrow_mut();
             match slots.get_mut(slot) {
@@ -235,6 +314,11 @@ impl Executor {
             }
         });
         READY.with(|r| r.borrow_mut().retain(|(e, _)| *e != self.id));
+        self.held.set(None);
+        self.deferred.borrow_mut().clear();
+        // Callbacks of a stopped run never run (they would record events after the stop).
+        let calls = std::mem::take(&mut *self.deferred_calls.borrow_mut());
+        drop(calls);
         let futs: Vec<BoxFut> = {
             let mut slots = self.slots.borrow_mut();
             slots.iter_mut().filter_map(|s| s.fut.take()).collect()

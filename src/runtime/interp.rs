@@ -145,8 +145,14 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
             wait_for_ms(p, *ms).await;
             p.emit(t, EventKind::Wake);
         }
-        Step::Block(ms) => super::cpu::block(p, t, *ms),
-        Step::Cpu { work, estimate_ms } => super::cpu::cpu(p, t, *work, *estimate_ms),
+        Step::Block(ms) => {
+            super::cpu::block(p, t, *ms);
+            super::cpu::breathe(p).await;
+        }
+        Step::Cpu { work, estimate_ms } => {
+            super::cpu::cpu(p, t, *work, *estimate_ms);
+            super::cpu::breathe(p).await;
+        }
         Step::Spawn(c) => {
             if p.status(*c).is_none() {
                 return fail(p, t, format!("unknown task {c}"));

@@ -55,15 +55,18 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
     let text = text.to_string();
     let cb = Closure::once_into_js(move || {
         if let Some(p) = weak.upgrade() {
-            p.emit(
-                t,
-                EventKind::Print {
-                    text,
-                    queue: Some(queue),
-                },
-            );
-            p.pending_js.set(p.pending_js.get().saturating_sub(1));
-            p.poke_idle();
+            let p2 = p.clone();
+            p.exec.call_or_defer(Box::new(move || {
+                p2.emit(
+                    t,
+                    EventKind::Print {
+                        text,
+                        queue: Some(queue),
+                    },
+                );
+                p2.pending_js.set(p2.pending_js.get().saturating_sub(1));
+                p2.poke_idle();
+            }));
         }
     })
     .unchecked_into::<js_sys::Function>();

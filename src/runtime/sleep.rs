@@ -56,13 +56,13 @@ impl JsHost {
     pub fn new(prog: Weak<Prog>, clock: RunClock) -> Self {
         let cb = Closure::<dyn FnMut(f64, f64)>::new(move |deadline: f64, seq: f64| {
             if let Some(p) = prog.upgrade() {
-                on_timer(
-                    &p,
-                    Key {
-                        deadline: deadline as u64,
-                        seq: seq as u64,
-                    },
-                );
+                let key = Key {
+                    deadline: deadline as u64,
+                    seq: seq as u64,
+                };
+                // While a blocking call holds the run, the timer acts when it returns.
+                let p2 = p.clone();
+                p.exec.call_or_defer(Box::new(move || on_timer(&p2, key)));
             }
         })
         .into_js_value()

@@ -52,8 +52,17 @@ pub fn App(parsed: Parsed) -> impl IntoView {
             untrack(|| {
                 super::embed_api::install(app);
                 // autoplay=1 starts at once, never when the reader asked for reduced motion.
+                // Nor for a program that holds the thread: the page would freeze before the reader
+                // saw it (and a host page with it); it waits for Run instead.
                 if app.settings.with(|s| s.autoplay) && !reduced_motion() {
-                    app.start_run();
+                    let holds = app
+                        .built
+                        .with(|b| b.programs.iter().any(|p| p.holds_main_thread()));
+                    if holds {
+                        app.push_notice(NoticeKind::AutoplayHeld);
+                    } else {
+                        app.start_run();
+                    }
                 }
             });
         }

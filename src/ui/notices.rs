@@ -13,6 +13,7 @@ fn words(lang: Lang, kind: &NoticeKind) -> String {
         NoticeKind::Unsupported(why) => format!("{} {why}", t.unsupported),
         NoticeKind::ClipboardFailed => t.copy_failed.to_string(),
         NoticeKind::Copied => t.copied.to_string(),
+        NoticeKind::AutoplayHeld => t.autoplay_held.to_string(),
     }
 }
 
@@ -29,9 +30,19 @@ pub fn Notices() -> impl IntoView {
                         let kind = n.kind.clone();
                         // Success news (the link was copied) is not a warning: its own style.
                         let tone = if matches!(kind, NoticeKind::Copied) { "info" } else { "warning" };
+                        let run = (kind == NoticeKind::AutoplayHeld).then(|| view! {
+                            <button type="button" class="ap-button ap-primary" data-testid="notice-run"
+                                on:click=move |_| {
+                                    app.dismiss_notice(id);
+                                    app.start_run();
+                                }>
+                                {move || t().run}
+                            </button>
+                        });
                         view! {
                             <div class="ap-notice" data-testid="notice" data-tone=tone role="note">
                                 <p class="ap-notice-text">{move || words(app.lang.get(), &kind)}</p>
+                                {run}
                                 <button
                                     type="button"
                                     class="ap-button ap-dismiss"

@@ -125,6 +125,8 @@ pub enum NoticeKind {
     /// Storage or clipboard were unavailable: settings live in memory only.
     ClipboardFailed,
     Copied,
+    /// `autoplay=1` was not obeyed: the program holds the thread (a Run button goes with it).
+    AutoplayHeld,
 }
 
 #[derive(Clone, Debug, PartialEq)]
