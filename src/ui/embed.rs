@@ -26,7 +26,13 @@ pub fn post(kind: &str, fields: Map<String, Value>) {
     post_to(kind, fields, "*");
 }
 
-pub fn post_to(kind: &str, mut fields: Map<String, Value>, origin: &str) {
+pub fn post_to(kind: &str, fields: Map<String, Value>, origin: &str) {
+    post_reply(kind, fields, origin, &JsValue::UNDEFINED);
+}
+
+/// Posts to the asking origin; `id` (unless undefined) is the asker's own value, echoed as it
+/// came — a lone surrogate or a number survives where JSON text would not.
+pub fn post_reply(kind: &str, mut fields: Map<String, Value>, origin: &str, id: &JsValue) {
     if !embedded() {
         return;
     }
@@ -42,7 +48,39 @@ pub fn post_to(kind: &str, mut fields: Map<String, Value>, origin: &str) {
     } else {
         origin
     };
-    let _ = parent.post_message(&to_js(&Value::Object(fields)), target);
+    let msg = to_js(&Value::Object(fields));
+    if !id.is_undefined() {
+        let _ = js_sys::Reflect::set(&msg, &"id".into(), id);
+    }
+    let _ = parent.post_message(&msg, target);
+}
+
+/// Height-change broadcasts, in every dialect a host may speak: ours (`resize`), Canvas LMS's
+/// (`lti.frameResize`), and H5P's resizer once its host has said hello (`ui/h5p.rs`).
+pub fn post_height(height: f64) {
+    post(
+        "resize",
+        Map::from_iter([("height".to_string(), json!(height))]),
+    );
+    if !embedded() {
+        return;
+    }
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
+    let canvas = json!({ "subject": "lti.frameResize", "height": height });
+    let _ = parent.post_message(&to_js(&canvas), "*");
+    super::h5p::on_height(height);
+}
+
+/// Posts a plain JSON object to the parent as is (the H5P dialect has no envelope of ours).
+pub fn post_raw(v: &Value) {
+    if !embedded() {
+        return;
+    }
+    if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+        let _ = parent.post_message(&to_js(v), "*");
+    }
 }
 
 pub fn post_run_started(run_id: u64, scenario: &str, mode: ViewMode) {

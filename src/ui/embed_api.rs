@@ -6,13 +6,14 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::embed::{post, post_error, post_to, traces_fields};
+use std::cell::{Cell, RefCell};
+
+use super::embed::{embedded, post, post_height, post_reply, traces_fields};
+use super::inbound;
 use super::player;
 use super::state::{AppState, RunState};
 use crate::model::catalog;
-use crate::model::params::{self, Inbound, Lang};
-
-const MAX_BYTES: u32 = 64 * 1024;
+use crate::model::params::{self, Change, Inbound, Lang};
 
 pub fn install(app: AppState) {
     let _listener = window_event_listener_untyped("message", move |ev| {
@@ -31,10 +32,18 @@ pub fn install(app: AppState) {
         m.insert("lang".into(), json!(s.lang.as_str()));
         m.insert("speed".into(), json!(s.speed));
         m.insert("running".into(), json!(running));
-        post("state", m);
+        // The answer to each load applied since the last `state` (with its id, if it sent one).
+        let answers = ANSWERS.with(|a| std::mem::take(&mut *a.borrow_mut()));
+        if answers.is_empty() {
+            post("state", m.clone());
+        }
+        for r in answers {
+            post_reply("state", m.clone(), &r.origin, &r.id);
+        }
     });
     if app.embed.get_untracked() {
         observe_height();
+        super::h5p::start();
     }
 }
 
@@ -48,28 +57,25 @@ fn post_ready() {
     post("ready", m);
 }
 
-/// The message as JSON, if it is a plain object (no class instance, array or cycle) under 64 KiB.
-fn plain_json(data: &JsValue) -> Option<Map<String, Value>> {
-    if !data.is_object() || js_sys::Array::is_array(data) {
-        return None;
-    }
-    let proto = js_sys::Object::get_prototype_of(data);
-    let plain = proto.is_null()
-        || js_sys::Object::is(
-            &proto,
-            &js_sys::Object::get_prototype_of(&js_sys::Object::new()),
-        );
-    if !plain {
-        return None;
-    }
-    let text = js_sys::JSON::stringify(data).ok()?;
-    if text.length() > MAX_BYTES {
-        return None;
-    }
-    serde_json::from_str(&String::from(text)).ok()
+/// Where a reply goes: the asker's origin and its own `id` (raw, `undefined` when it sent none).
+#[derive(Clone)]
+struct Reply {
+    origin: String,
+    id: JsValue,
+}
+
+thread_local! {
+    /// The `load` waiting to be applied (a storm of loads applies only the last one).
+    static PENDING: RefCell<Option<(Change, Reply)>> = const { RefCell::new(None) };
+    /// Applied loads whose answer is the next `state` message.
+    static ANSWERS: RefCell<Vec<Reply>> = const { RefCell::new(Vec::new()) };
 }
 
 fn on_message(app: AppState, ev: &web_sys::MessageEvent) {
+    // A page that is not embedded has no host: it obeys nobody, not even itself.
+    if !embedded() {
+        return;
+    }
     let Some(w) = web_sys::window() else { return };
     let from_parent = match (ev.source(), w.parent().ok().flatten()) {
         (Some(src), Some(parent)) => js_sys::Object::is(&src, &parent),
@@ -78,64 +84,122 @@ fn on_message(app: AppState, ev: &web_sys::MessageEvent) {
     if !from_parent {
         return;
     }
-    let Some(m) = plain_json(&ev.data()) else {
-        return;
-    };
-    if m.get("source") != Some(&json!("async-playground")) || m.get("version") != Some(&json!(1)) {
+    let data = ev.data();
+    if super::h5p::handle(&data) {
         return;
     }
-    let origin = ev.origin();
-    let id = m.get("id").cloned();
+    let Some(obj) = inbound::envelope(&data) else {
+        return;
+    };
+    let reply = Reply {
+        origin: ev.origin(),
+        id: inbound::raw_id(&obj),
+    };
+    // From here on, exactly one reply: the answer, or an `error`.
+    let m = match inbound::to_json(&obj) {
+        Ok(m) => m,
+        Err(inbound::Unreadable::TooBig) => return,
+        Err(inbound::Unreadable::Bad(why)) => return error(&reply, "bad-message", &why),
+    };
     match params::parse_message(&m) {
-        Err(e) => post_error(
-            e.code,
-            &e.message,
-            id.as_ref().map(|i| (i, origin.as_str())),
-        ),
-        Ok(msg) => act(app, msg, &origin),
+        Err(e) => error(&reply, e.code, &e.message),
+        Ok(Inbound::Load(c)) => defer_load(app, c, reply),
+        Ok(msg) => {
+            // Messages take effect in arrival order: a waiting load first.
+            apply_pending(app);
+            act(app, msg, &reply);
+        }
     }
 }
 
-fn act(app: AppState, msg: Inbound, origin: &str) {
-    match msg {
-        Inbound::Hello => post_ready(),
-        Inbound::Load(c) => {
-            app.stop_run();
-            app.update_settings(|s| *s = c.apply(s));
+fn error(reply: &Reply, code: &str, message: &str) {
+    let mut m = Map::new();
+    m.insert("code".into(), json!(code));
+    m.insert("message".into(), json!(message));
+    post_reply("error", m, &reply.origin, &reply.id);
+}
+
+/// Loads are coalesced: each waits for the next turn of the event loop, and a newer one arriving
+/// before then replaces it. The replaced load's one reply is `error` with code `superseded`; the
+/// applied load's is the `state` message that follows it (carrying its `id`).
+fn defer_load(app: AppState, c: Change, reply: Reply) {
+    let previous = PENDING.with(|p| p.borrow_mut().replace((c, reply)));
+    match previous {
+        Some((_, old)) => error(&old, "superseded", "a later load message replaced this one"),
+        None => {
+            gloo_timers::callback::Timeout::new(0, move || apply_pending(app)).forget();
         }
+    }
+}
+
+fn apply_pending(app: AppState) {
+    let Some((c, reply)) = PENDING.with(|p| p.borrow_mut().take()) else {
+        return;
+    };
+    app.stop_run();
+    ANSWERS.with(|a| a.borrow_mut().push(reply));
+    app.update_settings(|s| *s = c.apply(s));
+}
+
+fn act(app: AppState, msg: Inbound, reply: &Reply) {
+    let origin = reply.origin.as_str();
+    match msg {
+        Inbound::Hello => {
+            post_ready();
+            // A host that listens late has missed the height too.
+            if app.embed.get_untracked() {
+                LAST_HEIGHT.with(|h| {
+                    if h.get() >= 0.0 {
+                        post_height(h.get());
+                    }
+                });
+            }
+        }
+        Inbound::Load(c) => defer_load(app, c, reply.clone()),
         Inbound::Set(c) => app.update_settings(|s| *s = c.apply(s)),
         Inbound::Run => {
             if app.start_run().is_none() {
                 let why = app
                     .built
                     .with_untracked(|b| b.error.as_ref().map(|e| e.to_string()));
-                post_error(
+                error(
+                    reply,
                     "bad-param",
                     &why.unwrap_or_else(|| "nothing to run".into()),
-                    None,
                 );
             }
         }
         Inbound::Stop => app.stop_run(),
         Inbound::Step => player::step(app),
         Inbound::Reset => app.reset(),
-        Inbound::GetTrace(id) => {
+        Inbound::GetTrace(_) => {
             let traces = app
                 .result
                 .with_untracked(|r| r.as_ref().map(|r| r.traces.clone()));
-            let mut m = match traces {
+            let m = match traces {
                 Some(t) => traces_fields(&t),
                 None => Map::from_iter([("trace".to_string(), Value::Null)]),
             };
-            m.insert("id".into(), id);
-            post_to("trace", m, origin);
+            post_reply("trace", m, origin, &id_or_null(&reply.id));
         }
-        Inbound::GetPlan(id) => {
-            let mut m = app.plans.with_untracked(|p| traces_fields(p));
-            m.insert("id".into(), id);
-            post_to("plan", m, origin);
+        Inbound::GetPlan(_) => {
+            let m = app.plans.with_untracked(|p| traces_fields(p));
+            post_reply("plan", m, origin, &id_or_null(&reply.id));
         }
     }
+}
+
+/// `trace` and `plan` always carry `id` (null when the request had none).
+fn id_or_null(id: &JsValue) -> JsValue {
+    if id.is_undefined() {
+        JsValue::NULL
+    } else {
+        id.clone()
+    }
+}
+
+thread_local! {
+    static LAST_HEIGHT: Cell<f64> = const { Cell::new(-1.0) };
 }
 
 /// Reports the content height to the host whenever it changes (the iframe sizes itself).
@@ -144,14 +208,13 @@ fn observe_height() {
         return;
     };
     let Some(root) = doc.body() else { return };
-    let last = std::cell::Cell::new(-1.0f64);
     let measure = root.clone();
     let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
         // The body's box is the content (the page sets no min-height in embed mode).
         let h = measure.get_bounding_client_rect().height().ceil();
-        if h != last.get() {
-            last.set(h);
-            post("resize", Map::from_iter([("height".to_string(), json!(h))]));
+        if h != LAST_HEIGHT.with(Cell::get) {
+            LAST_HEIGHT.with(|c| c.set(h));
+            post_height(h);
         }
     });
     if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
