@@ -72,3 +72,73 @@ test('compare: one JSON with both traces; French labels', { timeout: 60000 }, as
   assertClean(P);
   await P.close();
 });
+
+/** Well-formed XML, as a browser's own parser judges it (no <parsererror>). */
+async function parsesAsXml(page, text) {
+  return page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    return doc.getElementsByTagName('parsererror').length === 0 && doc.documentElement.nodeName === 'svg';
+  }, text);
+}
+
+test('SVG carries the title, the totals and a legend; Perfetto trace of the same run', { timeout: 60000 }, async () => {
+  const P = await env.open('scenario=breakfast&mode=compare&speed=4');
+  const { page } = P;
+  assert.equal(await runAndWait(page), 'finished');
+  const svg = (await download(page, 'export-svg')).bytes.toString('utf8');
+  assert.ok(await parsesAsXml(page, svg), 'the SVG is well-formed');
+  const title = await page.title();
+  assert.match(title, /Breakfast|breakfast/i);
+  const texts = await page.evaluate((t) => [...new DOMParser().parseFromString(t, 'image/svg+xml').querySelectorAll('text')]
+    .map((n) => n.textContent), svg);
+  assert.ok(texts.includes(title), `title "${title}" in the file`);
+  for (const id of ['total-sequential', 'total-concurrent']) {
+    const words = (await page.locator(tid(id)).innerText()).split(/\s+/).filter(Boolean).join(' ');
+    assert.ok(texts.some((t) => t.includes(words)), `totals line holds "${words}": ${JSON.stringify(texts.slice(0, 3))}`);
+  }
+  for (const state of ['running', 'sleeping on a timer']) assert.ok(texts.includes(state), `legend names ${state}`);
+
+  const pf = await download(page, 'export-perfetto');
+  assert.equal(pf.name, 'async-playground-breakfast-compare.perfetto.json');
+  const doc = JSON.parse(pf.bytes.toString('utf8'));
+  assert.ok(Array.isArray(doc.traceEvents), 'JSON Object Format: traceEvents');
+  const ev = doc.traceEvents;
+  for (const e of ev) {
+    assert.ok(['X', 'i', 'M'].includes(e.ph), `phase ${e.ph}`);
+    assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid), 'pid/tid');
+    if (e.ph !== 'M') assert.ok(typeof e.ts === 'number' && e.ts >= 0, 'ts in µs');
+    if (e.ph === 'X') assert.ok(typeof e.dur === 'number' && e.dur >= 0, 'dur in µs');
+  }
+  assert.deepEqual([...new Set(ev.map((e) => e.pid))].sort(), [1, 2], 'one process per program');
+  const lanes = await page.locator(`${tid('timeline')} [data-testid="lane"]`).evaluateAll((ls) => ls.map((l) => l.getAttribute('data-task')));
+  const threads = ev.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
+  assert.deepEqual(threads.slice().sort(), lanes.slice().sort(), 'one named thread per lane');
+  const bars = await page.locator(`${tid('timeline')} [data-testid="bar"]`).count();
+  assert.equal(ev.filter((e) => e.ph === 'X').length, bars, 'one complete event per bar');
+  const prints = await page.locator(tid('console-line')).count();
+  assert.equal(ev.filter((e) => e.ph === 'i' && e.cat === 'print').length, prints, 'one instant event per printed line');
+  // The sequential total in µs is the longest complete event's end in process 1, within a tick.
+  const seqEnd = Math.max(...ev.filter((e) => e.ph === 'X' && e.pid === 1).map((e) => e.ts + e.dur));
+  const seqMs = Number(await page.locator(tid('total-sequential')).getAttribute('data-ms'));
+  assert.ok(Math.abs(seqEnd / 1000 - seqMs) < 60, `sequential ends at ${seqEnd} µs, total ${seqMs} ms`);
+  assertClean(P);
+  await P.close();
+});
+
+test('task names and prints XML forbids (U+0001, U+0000, U+FFFF) still give a well-formed SVG', { timeout: 60000 }, async () => {
+  const script = 'import asyncio\n\nasync def job(name):\n    print("p\u0001q\u0000r\uFFFFs", name)\n    await asyncio.sleep(0.1)\n\n'
+    + 'async def main():\n    await asyncio.gather(job("x\u0001y"), job("a\u000Bb"))\n\nasyncio.run(main())\n';
+  const src = Buffer.from(script, 'utf8').toString('base64url');
+  const P = await env.open(`scenario=custom&mode=concurrent&speed=4&src=${src}`);
+  const { page } = P;
+  assert.equal(await runAndWait(page), 'finished');
+  const svg = (await download(page, 'export-svg')).bytes.toString('utf8');
+  assert.ok(/[\uFFFD]/.test(svg), 'the forbidden characters were replaced');
+  assert.doesNotMatch(svg, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/, 'no forbidden character left');
+  assert.ok(await parsesAsXml(page, svg), 'the SVG is well-formed XML');
+  const pf = JSON.parse((await download(page, 'export-perfetto')).bytes.toString('utf8'));
+  assert.ok(pf.traceEvents.some((e) => e.ph === 'i' && e.args.text.includes('p\u0001q')), 'prints kept exactly in the JSON');
+  JSON.parse((await download(page, 'export-json')).bytes.toString('utf8'));
+  assertClean(P);
+  await P.close();
+});

@@ -86,6 +86,57 @@ impl Theme {
     }
 }
 
+/// A panel an embed can show (`view=`, EMBEDDING.md's style, in the README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Panel {
+    Timeline,
+    Figures,
+    Console,
+    Lesson,
+    Code,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 5] = [
+        Panel::Timeline,
+        Panel::Figures,
+        Panel::Console,
+        Panel::Lesson,
+        Panel::Code,
+    ];
+    /// What an embed shows when `view=` is not given: the console, lesson and code are tabs.
+    pub const DEFAULT: [Panel; 5] = Panel::ALL;
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Panel::Timeline => "timeline",
+            Panel::Figures => "figures",
+            Panel::Console => "console",
+            Panel::Lesson => "lesson",
+            Panel::Code => "code",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Panel::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    /// Console, lesson and code share one place: with two or more of them, they are tabs.
+    pub fn is_tab(self) -> bool {
+        matches!(self, Panel::Console | Panel::Lesson | Panel::Code)
+    }
+}
+
+/// `view=timeline,console`: known panels, comma-separated, each once, at least one.
+pub fn parse_view(value: &str) -> Option<Vec<Panel>> {
+    let mut out: Vec<Panel> = Vec::new();
+    for part in value.split(',') {
+        let p = Panel::parse(part.trim())?;
+        if out.contains(&p) {
+            return None;
+        }
+        out.push(p);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The speeds the player offers; the URL value is the string form.
 pub const SPEEDS: [(f64, &str); 5] = [
     (0.25, "0.25"),
@@ -120,6 +171,8 @@ pub struct Settings {
     pub params: Params,
     /// Base64url editor script (`scenario=custom`).
     pub src: Option<String>,
+    /// `view=`: the panels an embed shows, in the order given; `None` is the default embed.
+    pub view: Option<Vec<Panel>>,
 }
 
 impl Default for Settings {
@@ -136,6 +189,7 @@ impl Default for Settings {
             autoplay: false,
             params: Params::new(),
             src: None,
+            view: None,
         }
     }
 }
@@ -285,6 +339,7 @@ pub fn parse_query(pairs: &[(String, String)], prefs: &[&str]) -> Parsed {
             "theme",
             "src",
             "panic",
+            "view",
         ]
         .contains(&k.as_str())
             || SCENARIO_PARAMS.contains(&k.as_str());
@@ -354,6 +409,14 @@ pub fn parse_query(pairs: &[(String, String)], prefs: &[&str]) -> Parsed {
                     n.push(ignored(k, v, Why::BadScript));
                 }
             }
+            "view" => match parse_view(v) {
+                Some(list) => s.view = Some(list),
+                None => n.push(ignored(
+                    k,
+                    v,
+                    Why::NotOneOf(vec!["timeline", "figures", "console", "lesson", "code"]),
+                )),
+            },
             "scenario" => {}
             _ => match check_param(&s.scenario, k, v) {
                 Ok(x) => {
@@ -392,6 +455,10 @@ pub fn to_query(s: &Settings) -> Vec<(String, String)> {
     }
     if s.theme != d.theme {
         q.push(("theme".into(), s.theme.as_str().into()));
+    }
+    if let Some(view) = &s.view {
+        let list: Vec<&str> = view.iter().map(|p| p.as_str()).collect();
+        q.push(("view".into(), list.join(",")));
     }
     for (name, on) in [
         ("presenter", s.presenter),
@@ -787,6 +854,30 @@ mod tests {
     }
 
     #[test]
+    fn view_lists_known_panels_once() {
+        assert_eq!(
+            q(&[("view", "timeline,console")]).settings.view,
+            Some(vec![Panel::Timeline, Panel::Console])
+        );
+        assert_eq!(
+            q(&[("view", "code, lesson")]).settings.view,
+            Some(vec![Panel::Code, Panel::Lesson])
+        );
+        for bad in [
+            "",
+            "timeline,frobs",
+            "console,console",
+            ",",
+            "TIMELINE",
+            "timeline,",
+        ] {
+            let p = q(&[("view", bad)]);
+            assert_eq!(p.settings.view, None, "{bad:?}");
+            assert_eq!(ignored_names(&p), ["view"], "{bad:?}");
+        }
+    }
+
+    #[test]
     fn query_round_trips() {
         let mut s = Settings {
             scenario: "crawler".into(),
@@ -796,6 +887,7 @@ mod tests {
             code: CodeLang::Rust,
             theme: Theme::Dark,
             presenter: true,
+            view: Some(vec![Panel::Timeline, Panel::Console]),
             ..Settings::default()
         };
         if let Some(spec) = super::super::catalog::param_specs("crawler").first() {

@@ -6,6 +6,7 @@ use super::code_view::CodeView;
 use super::console::Console;
 use super::controls::Controls;
 use super::editor::Editor;
+use super::embed_view::{tabs_attr, view_attr, EmbedTabs};
 use super::export::Export;
 use super::figures::Figures;
 use super::freeze::FreezeNote;
@@ -89,6 +90,8 @@ pub fn App(parsed: Parsed) -> impl IntoView {
             data-theme=move || app.theme.get().as_str()
             data-presenter=move || app.presenter.get().then_some("1")
             data-embed=move || app.embed.get().then_some("1")
+            data-view=move || view_attr(app)
+            data-tabs=move || tabs_attr(app)
             data-tab=move || app.phone_tab.get()
             aria-busy=move || running().then_some("true")
         >
@@ -111,6 +114,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     {tab("code", |u| u.code)}
                     {tab("console", |u| u.console)}
                 </div>
+                <EmbedTabs />
                 <aside class="ap-side">
                     <div class="ap-pane" data-pane="lesson"><LessonPanel /></div>
                     <div class="ap-pane" data-pane="code"><CodeView /></div>

@@ -209,16 +209,23 @@ fn observe_height() {
     };
     let Some(root) = doc.body() else { return };
     let measure = root.clone();
-    let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+    let report = move || {
         // The body's box is the content (the page sets no min-height in embed mode).
         let h = measure.get_bounding_client_rect().height().ceil();
         if h != LAST_HEIGHT.with(Cell::get) {
             LAST_HEIGHT.with(|c| c.set(h));
             post_height(h);
         }
-    });
+    };
+    // The host resizing the frame is a resize of our viewport: measure again then too.
+    let again = report.clone();
+    let _resize = window_event_listener_untyped("resize", move |_| again());
+    let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| report());
     if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
         ro.observe(&root);
+        // Held for the page's life: an observer nobody references may be collected, and the
+        // host would never hear of a later change of height.
+        std::mem::forget(ro);
     }
     // Lives as long as the page.
     cb.forget();

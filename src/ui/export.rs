@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 
 use super::state::use_app;
 use super::words::say;
-use crate::i18n::colon;
+use crate::i18n::{colon, ui};
+use crate::model::bars::BarState;
+use crate::model::export::{framed_svg, perfetto_json, trace_json, LegendItem, SvgFrame};
 use crate::model::params::Lang;
 use crate::model::trace::Trace;
 
@@ -54,26 +56,6 @@ fn stem(scenario: &str, traces: &[Trace]) -> String {
     format!("async-playground-{id}-{mode}")
 }
 
-/// One trace as SCENARIOS.md's trace JSON; a compare run as `{"sequential": …, "concurrent": …}`.
-pub fn trace_json(traces: &[Trace]) -> String {
-    let value = if let [one] = traces {
-        serde_json::to_value(one).unwrap_or(serde_json::Value::Null)
-    } else {
-        serde_json::Value::Object(
-            traces
-                .iter()
-                .map(|t| {
-                    (
-                        t.mode.as_str().to_string(),
-                        serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
-                    )
-                })
-                .collect(),
-        )
-    };
-    serde_json::to_string_pretty(&value).unwrap_or_default()
-}
-
 fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
@@ -103,8 +85,67 @@ fn text_blob(text: &str, mime: &str) -> Result<web_sys::Blob, JsValue> {
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
 }
 
-/// The timeline's SVG as a standalone file, or `None` when the timeline is a canvas.
-pub fn timeline_svg() -> Option<(String, f64, f64)> {
+/// A figure card's words on one line (label and value), as the page shows them.
+fn card_text(doc: &web_sys::Document, id: &str) -> Option<String> {
+    let el: web_sys::HtmlElement = doc
+        .query_selector(&format!("[data-testid={id}]"))
+        .ok()??
+        .dyn_into()
+        .ok()?;
+    // As laid out (a label and its value are separate lines, not one run-on word).
+    let words: Vec<String> = el
+        .inner_text()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// What surrounds the drawing in the file: the scenario's title, the totals and a legend of
+/// the bar states the drawing holds, each swatch styled as its first bar (`copy` is styled).
+fn svg_frame(
+    copy: &web_sys::Element,
+    lang: Lang,
+    scenario: &str,
+    cs: &web_sys::CssStyleDeclaration,
+) -> Option<SvgFrame> {
+    let doc = document()?;
+    let prop = |p: &str| {
+        cs.get_property_value(p)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let legend = BarState::ALL
+        .into_iter()
+        .filter_map(|st| {
+            let bar = copy
+                .query_selector(&format!("[data-testid=bar][data-state={}]", st.as_str()))
+                .ok()??;
+            Some(LegendItem {
+                label: super::timeline::state_word(lang, st).to_string(),
+                style: bar.get_attribute("style").unwrap_or_default(),
+            })
+        })
+        .collect();
+    let totals: Vec<String> = ["total-sequential", "total-concurrent", "speedup"]
+        .iter()
+        .filter_map(|id| card_text(&doc, id))
+        .collect();
+    Some(SvgFrame {
+        title: format!("Async Playground — {}", ui(lang).scenario_title(scenario)),
+        totals: totals.join(" · "),
+        legend,
+        background: prop("--color-surface").unwrap_or_else(|| "#ffffff".into()),
+        text: prop("--color-text").unwrap_or_else(|| "#111111".into()),
+        muted: prop("--color-muted").unwrap_or_else(|| "#555555".into()),
+        font: prop("font-family").unwrap_or_default(),
+    })
+}
+
+/// The timeline's SVG as a standalone file (title, totals and legend around the drawing), or
+/// `None` when the timeline is a canvas.
+pub fn timeline_svg(lang: Lang, scenario: &str) -> Option<(String, f64, f64)> {
     let doc = document()?;
     let win = web_sys::window()?;
     let svg = doc
@@ -175,11 +216,13 @@ pub fn timeline_svg() -> Option<(String, f64, f64)> {
         .ok()?
         .serialize_to_string(&copy)
         .ok()?;
-    Some((text, w, h))
+    let cs = win.get_computed_style(&svg).ok()??;
+    let frame = svg_frame(&copy, lang, scenario, &cs)?;
+    Some(framed_svg(&text, w, h, &frame))
 }
 
 /// Calls `done` with the PNG of the timeline (the SVG painted at 2×, or the canvas as drawn).
-fn timeline_png(done: impl FnOnce(Option<web_sys::Blob>) + 'static) {
+fn timeline_png(lang: Lang, scenario: &str, done: impl FnOnce(Option<web_sys::Blob>) + 'static) {
     let done = std::rc::Rc::new(std::cell::RefCell::new(Some(
         Box::new(done) as Box<dyn FnOnce(Option<web_sys::Blob>)>
     )));
@@ -207,7 +250,7 @@ fn timeline_png(done: impl FnOnce(Option<web_sys::Blob>) + 'static) {
             return to_blob(&c, Box::new(finish));
         }
     }
-    let Some((svg, w, h)) = timeline_svg() else {
+    let Some((svg, w, h)) = timeline_svg(lang, scenario) else {
         return finish(None);
     };
     let Ok(blob) = text_blob(&svg, "image/svg+xml") else {
@@ -272,6 +315,7 @@ fn timeline_png(done: impl FnOnce(Option<web_sys::Blob>) + 'static) {
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Json,
+    Perfetto,
     Svg,
     Png,
 }
@@ -279,6 +323,10 @@ enum Kind {
 fn label(lang: Lang, k: Kind) -> &'static str {
     match k {
         Kind::Json => say(lang, ["Trace (JSON)", "Trace (JSON)", "Traza (JSON)"]),
+        Kind::Perfetto => say(
+            lang,
+            ["Trace (Perfetto)", "Trace (Perfetto)", "Traza (Perfetto)"],
+        ),
         Kind::Svg => say(
             lang,
             ["Timeline (SVG)", "Frise (SVG)", "Línea de tiempo (SVG)"],
@@ -314,16 +362,24 @@ pub fn Export() -> impl IntoView {
         else {
             return;
         };
-        let name = stem(&app.scenario.get_untracked(), &traces);
+        let scenario = app.scenario.get_untracked();
+        let lang = app.lang.get_untracked();
+        let name = stem(&scenario, &traces);
         let ok = match k {
             Kind::Json => text_blob(&trace_json(&traces), "application/json")
                 .and_then(|b| download_blob(&b, &format!("{name}.json")))
                 .is_ok(),
-            Kind::Svg => timeline_svg()
+            Kind::Perfetto => {
+                let title = format!("Async Playground — {}", ui(lang).scenario_title(&scenario));
+                text_blob(&perfetto_json(&traces, &title), "application/json")
+                    .and_then(|b| download_blob(&b, &format!("{name}.perfetto.json")))
+                    .is_ok()
+            }
+            Kind::Svg => timeline_svg(lang, &scenario)
                 .and_then(|(svg, _, _)| text_blob(&svg, "image/svg+xml").ok())
                 .is_some_and(|b| download_blob(&b, &format!("{name}.svg")).is_ok()),
             Kind::Png => {
-                timeline_png(move |b| {
+                timeline_png(lang, &scenario, move |b| {
                     let ok = b.is_some_and(|b| download_blob(&b, &format!("{name}.png")).is_ok());
                     let _ = failed.try_set(!ok);
                 });
@@ -336,6 +392,7 @@ pub fn Export() -> impl IntoView {
         view! {
             <button type="button" class="ap-button" data-testid=match k {
                     Kind::Json => "export-json",
+                    Kind::Perfetto => "export-perfetto",
                     Kind::Svg => "export-svg",
                     Kind::Png => "export-png",
                 }
@@ -354,6 +411,7 @@ pub fn Export() -> impl IntoView {
                     colon(lang, say(lang, ["Download", "Télécharger", "Descargar"])).trim_end().to_string()
                 }}</span>
                 {button(Kind::Json)}
+                {button(Kind::Perfetto)}
                 {button(Kind::Svg)}
                 {button(Kind::Png)}
                 <Show when=move || failed.get()>

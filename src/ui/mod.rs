@@ -6,6 +6,7 @@ pub mod controls;
 pub mod editor;
 pub mod embed;
 pub mod embed_api;
+pub mod embed_view;
 pub mod error_panel;
 pub mod export;
 pub mod figures;
