@@ -2,24 +2,13 @@
 // block, cpu), one task at a time, and posts back what happened with its own clock
 // (performance.timeOrigin + performance.now(), comparable with the page's). The page embeds this
 // file's text and starts it from a blob: URL, so it also runs where same-origin workers cannot.
-// Messages in: {type: 'run', task, base, speed, ideal, steps} | {type: 'cancel', task}.
-// Messages out: {type: 'ready'} | {type: 'ev', task, kind, t, text?, ms?} | {type: 'done', task, t, ideal}.
+// Messages in: {type: 'init', sieve, warm} | {type: 'run', task, base, speed, ideal, steps} | {type: 'cancel', task}.
+// Messages out: {type: 'ready'} | {type: 'broken', why} | {type: 'ev', task, kind, t, text?, ms?} | {type: 'done', task, t, ideal}.
 'use strict';
 
-// The same computation as the catalog's `count_primes_below` (a sieve): the primes below n.
-function countPrimesBelow(n) {
-  n = Math.min(Math.max(0, Math.floor(n)), 50000000);
-  if (n < 3) return 0;
-  const composite = new Uint8Array(n);
-  let count = 0;
-  for (let i = 2; i < n; i++) {
-    if (!composite[i]) {
-      count++;
-      for (let j = i * i; j < n; j += i) composite[j] = 1;
-    }
-  }
-  return count;
-}
+// The computation of a cpu-bound piece: the page sends the bytes of the same WebAssembly module
+// its main thread runs (src/runtime/sieve.wat), so a piece is the same code at the same speed here.
+let countPrimesBelow = null;
 
 const abs = () => performance.timeOrigin + performance.now();
 const cancelled = new Set();
@@ -57,7 +46,7 @@ async function run(job) {
       post(task, 'unblock');
     } else if (s.op === 'cpu') {
       post(task, 'block', { ms: s.ms });
-      for (let r = 0; r < s.reps; r++) countPrimesBelow(s.work);
+      for (let r = 0; r < s.reps; r++) countPrimesBelow(Math.min(s.work, 50000000));
       ideal = Math.max(ideal + s.ms, Math.floor((abs() - base) * speed));
       post(task, 'unblock');
     }
@@ -68,7 +57,17 @@ async function run(job) {
 onmessage = async (e) => {
   const m = e.data;
   if (!m || typeof m !== 'object') return;
-  if (m.type === 'cancel') {
+  if (m.type === 'init') {
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(m.sieve), {});
+      countPrimesBelow = instance.exports.count_primes_below;
+      // Warm up as the main thread's sizing does, so no piece runs in the engine's first tier.
+      for (let r = 0; r < 5 && m.warm > 0; r++) countPrimesBelow(Math.min(m.warm, 50000000));
+      postMessage({ type: 'ready' });
+    } catch (err) {
+      postMessage({ type: 'broken', why: String(err) });
+    }
+  } else if (m.type === 'cancel') {
     cancelled.add(m.task);
   } else if (m.type === 'run' && Array.isArray(m.steps)) {
     queue.push(m);
@@ -81,4 +80,3 @@ onmessage = async (e) => {
   }
 };
 
-postMessage({ type: 'ready' });

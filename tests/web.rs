@@ -1057,3 +1057,51 @@ async fn blocked_workers_are_reported_unsupported() {
     let o = run(vec![sc], cfg(CodeLang::Python, 4.0)).await;
     assert!(!o.cancelled);
 }
+
+/// The scenario time one `Cpu` piece took (its block → unblock) in a run of `thread`.
+async fn one_piece_ms(thread: Option<&str>) -> f64 {
+    let mut piece = task(
+        "piece",
+        vec![Step::Cpu {
+            work: catalog::CPU_WORK,
+            estimate_ms: 300,
+        }],
+    );
+    piece.thread = thread.map(str::to_string);
+    let sc = scenario(
+        "cpu-bound",
+        Mode::Concurrent,
+        vec![TaskDef::new("main", None, vec![Step::Await(1)]), piece],
+        vec![],
+    );
+    let o = run(vec![sc], cfg(CodeLang::Python, 1.0)).await;
+    let ev = &o.traces[0].events;
+    let at = |k: &str| {
+        ev.iter()
+            .find(|e| e.task == 1 && e.kind.name() == k)
+            .map(|e| e.t)
+            .unwrap_or(f64::NAN)
+    };
+    at("unblock") - at("block")
+}
+
+/// A cpu-bound piece is the same code at the same speed on the main thread and in a worker
+/// (it used to be the app's Rust in wasm on main and a JavaScript copy in workers, 2–4× slower).
+/// Alone on its thread, each side gets a core: the best of three runs each must be close.
+#[wasm_bindgen_test]
+async fn cpu_pieces_take_as_long_in_a_worker_as_on_the_main_thread() {
+    assert_eq!(
+        runtime::sieve::count_primes_below(catalog::CPU_WORK),
+        Some(catalog::count_primes_below(catalog::CPU_WORK))
+    );
+    let (mut main, mut worker) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..3 {
+        main = main.min(one_piece_ms(None).await);
+        worker = worker.min(one_piece_ms(Some("worker-1")).await);
+    }
+    assert!(main > 100.0, "a piece sized for 300 ms took {main} ms on main");
+    assert!(
+        worker < main * 1.6,
+        "a piece took {worker} ms in a worker vs {main} ms on the main thread"
+    );
+}

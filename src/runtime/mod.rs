@@ -47,6 +47,8 @@ mod prog;
 #[cfg(target_arch = "wasm32")]
 pub mod python;
 #[cfg(target_arch = "wasm32")]
+pub mod sieve;
+#[cfg(target_arch = "wasm32")]
 mod sleep;
 #[cfg(target_arch = "wasm32")]
 mod worker;

@@ -1,6 +1,7 @@
 //! Web Worker lanes: tasks whose `thread` is `worker-N` run in real workers, in parallel with
 //! the main thread. One worker per lane, started (and waited for) before the program's t = 0, so
-//! start-up is not counted. Workers come from a `blob:` URL of `static/worker.js`'s text, which
+//! start-up is not counted. Each worker first instantiates the same sieve module as the main
+//! thread (`sieve.rs`), so cpu pieces are the same code on both sides. Workers come from a `blob:` URL of `static/worker.js`'s text, which
 //! also works in a sandboxed iframe; if none can start, the run reports `Unsupported`.
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -72,6 +73,18 @@ impl Pool {
         let mut names: Vec<String> = p.sc.tasks.iter().filter_map(|d| d.thread.clone()).collect();
         names.sort();
         names.dedup();
+        // The largest computation a lane will run: the worker warms its sieve up with it.
+        let warm =
+            p.sc.tasks
+                .iter()
+                .filter(|d| d.thread.is_some())
+                .flat_map(|d| d.body.iter())
+                .filter_map(|s| match s {
+                    Step::Cpu { work, .. } => Some(*work),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
         let ready = Rc::new(Cell::new(0));
         let broken = Rc::new(Cell::new(false));
         let ready_waker: Rc<RefCell<Option<Waker>>> = Rc::new(RefCell::new(None));
@@ -98,11 +111,18 @@ impl Pool {
                 let outcomes = outcomes.clone();
                 let waiters = waiters.clone();
                 let in_flight = in_flight.clone();
+                let broken = broken.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                     let m = e.data();
                     match get_str(&m, "type").as_deref() {
                         Some("ready") => {
                             ready.set(ready.get() + 1);
+                            if let Some(w) = ready_waker.borrow_mut().take() {
+                                w.wake();
+                            }
+                        }
+                        Some("broken") => {
+                            broken.set(true);
                             if let Some(w) = ready_waker.borrow_mut().take() {
                                 w.wake();
                             }
@@ -156,6 +176,17 @@ impl Pool {
             };
             w.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
             w.set_onerror(Some(on_err.as_ref().unchecked_ref()));
+            let init = js_sys::Object::new();
+            set(&init, "type", &"init".into());
+            set(
+                &init,
+                "sieve",
+                &js_sys::Uint8Array::from(super::sieve::BYTES).into(),
+            );
+            set(&init, "warm", &(warm as f64).into());
+            if w.post_message(&init).is_err() {
+                broken.set(true);
+            }
             handlers.push(on_msg);
             error_handlers.push(on_err);
             workers.insert(name, w);
