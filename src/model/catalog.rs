@@ -54,6 +54,12 @@ pub struct Info {
     pub mistake_and_fix: bool,
 }
 
+/// The code view a scenario opens on when the link does not say: `event-loop-order` is about
+/// `setTimeout` and `Promise.then`, so JavaScript.
+pub fn code_of(id: &str) -> Option<crate::model::scenario::CodeLang> {
+    (id == "event-loop-order").then_some(crate::model::scenario::CodeLang::Js)
+}
+
 /// The id of a script written in the editor (`scenario=custom&src=…`, `model::script`).
 pub const CUSTOM: &str = "custom";
 
@@ -676,12 +682,14 @@ fn threads_vs_async(seq: bool) -> Vec<TaskDef> {
     }
     for i in 1..=3 {
         let name = format!("thread {i}");
+        // A thread blocked on a download waits (the OS puts it to sleep): no CPU is used, so its
+        // lane is drawn sleeping, like the async tasks' waits, and not running.
         let mut t = TaskDef::new(
             name.clone(),
             Some(0),
             vec![
                 print(format!("{name}: fetching")),
-                Step::Block(1000),
+                Step::Sleep(1000),
                 print(format!("{name}: done")),
             ],
         );

@@ -4,6 +4,7 @@ pub mod bars;
 pub mod catalog;
 pub mod codegen;
 pub mod export;
+pub mod eventlab;
 pub mod params;
 pub mod plan;
 pub mod player;

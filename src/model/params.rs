@@ -3,6 +3,7 @@
 //! The query string and inbound `load`/`set` messages become [`Settings`] plus typed
 //! [`Notice`]s. A bad value of a known parameter is ignored (the default stays) and named in a
 //! notice; nothing is clamped silently; unknown names are ignored.
+use super::catalog;
 use super::scenario::{CodeLang, Params};
 
 /// What the page shows: one program, or both side by side on one clock.
@@ -429,6 +430,11 @@ pub fn parse_query(pairs: &[(String, String)], prefs: &[&str]) -> Parsed {
     if s.scenario != "custom" {
         s.src = None;
     }
+    if !first.iter().any(|(k, _)| *k == "code") {
+        if let Some(c) = catalog::code_of(&s.scenario) {
+            s.code = c;
+        }
+    }
     out
 }
 
@@ -444,7 +450,7 @@ pub fn to_query(s: &Settings) -> Vec<(String, String)> {
     if s.speed != d.speed {
         q.push(("speed".into(), speed_str(s.speed).into()));
     }
-    if s.code != d.code {
+    if s.code != catalog::code_of(&s.scenario).unwrap_or(d.code) {
         q.push(("code".into(), s.code.as_str().into()));
     }
     for (k, v) in &s.params {
@@ -682,6 +688,29 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         parse_query(&v, &[])
+    }
+
+    #[test]
+    fn event_loop_order_opens_on_javascript_unless_the_link_says() {
+        let js = q(&[("scenario", "event-loop-order")]).settings;
+        assert_eq!(js.code, CodeLang::Js);
+        let py = q(&[("scenario", "event-loop-order"), ("code", "python")]).settings;
+        assert_eq!(py.code, CodeLang::Python);
+        assert_eq!(
+            q(&[("scenario", "breakfast")]).settings.code,
+            CodeLang::Python
+        );
+        // The link keeps a choice that differs from the scenario's own default.
+        let back = |s: &Settings| {
+            q(&to_query(s)
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>())
+            .settings
+            .code
+        };
+        assert_eq!(back(&py), CodeLang::Python);
+        assert_eq!(back(&js), CodeLang::Js);
     }
 
     fn ignored_names(p: &Parsed) -> Vec<String> {

@@ -7,6 +7,7 @@ use super::console::Console;
 use super::controls::Controls;
 use super::editor::Editor;
 use super::embed_view::{tabs_attr, view_attr, EmbedTabs};
+use super::event_lab::EventLab;
 use super::export::Export;
 use super::figures::Figures;
 use super::freeze::FreezeNote;
@@ -106,6 +107,7 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     <Legend />
                     <FreezeNote />
                     <Figures />
+                    <EventLab />
                     <Export />
                     <Predict />
                 </section>

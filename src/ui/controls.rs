@@ -18,6 +18,9 @@ pub fn Controls() -> impl IntoView {
         let id = event_target_value(&ev);
         if catalog::info(&id).is_some() {
             app.update_settings(|s| {
+                if let Some(c) = catalog::code_of(&id) {
+                    s.code = c;
+                }
                 s.scenario = id;
                 // Parameters belong to the scenario they were set for.
                 s.params.clear();

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod embed_api;
 pub mod embed_view;
 pub mod error_panel;
+pub mod event_lab;
 pub mod export;
 pub mod figures;
 pub mod freeze;
