@@ -25,7 +25,7 @@ pub const UI: Ui = Ui {
     sequential: "Séquentiel",
     concurrent: "Concurrent",
     compare: "Comparer",
-    the_mistake: "L'erreur",
+    the_mistake: "L’erreur",
     the_fix: "La correction",
     total_sequential: "Total séquentiel",
     total_concurrent: "Total concurrent",

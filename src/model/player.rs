@@ -140,9 +140,17 @@ impl Player {
     }
 
     /// The view's cursor on `program`'s own clock; `None` before that program's clock started.
+    /// One after another, a program's cursor stops where the next program's clock started (its
+    /// own run is over), so it neither runs on past its lanes nor stretches the shared axis.
     pub fn cursor(&self, program: usize) -> Option<f64> {
         let off = self.offsets.get(program).copied().flatten()?;
-        (self.view_at >= off || self.shown_of(program) > 0).then(|| (self.view_at - off).max(0.0))
+        let end = self
+            .one_after_another
+            .then(|| self.offsets.get(program + 1).copied().flatten())
+            .flatten()
+            .filter(|next| self.view_at >= *next);
+        let at = end.map_or(self.view_at, |next| self.view_at.min(next));
+        (self.view_at >= off || self.shown_of(program) > 0).then(|| (at - off).max(0.0))
     }
 
     /// The run time of the last shown event (where a cursor that must not sweep stands).
@@ -634,7 +642,8 @@ mod tests {
         });
         assert_eq!(p.at, vec![0.0, 3000.0, 3000.0, 4000.0]);
         assert_eq!(p.cursor(1), Some(1000.0));
-        assert_eq!(p.cursor(0), Some(4000.0));
+        // The mistake's cursor stays at its own end (3 s) while the fix runs on from 0.
+        assert_eq!(p.cursor(0), Some(3000.0));
         p.reduce(Action::EngineEvent { program: 9, t: 0.0 });
         assert_eq!(p.at.len(), 4);
     }

@@ -130,6 +130,13 @@ impl Scenario {
             .iter()
             .any(|t| t.thread.is_none() && (holds(&t.body) || holds(&t.on_cancel)))
     }
+
+    /// Whether a task computes (`Cpu`): such a program's length is measured, not planned.
+    pub fn has_cpu_work(&self) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.body.iter().any(|s| matches!(s, Step::Cpu { .. })))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

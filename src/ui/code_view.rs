@@ -226,12 +226,15 @@ pub fn CodeView() -> impl IntoView {
             (0..n)
                 .map(|p| {
                     let mode = super::lanes::mode_of(&app, p);
-                    let label = move || match mode {
-                        crate::model::trace::Mode::Sequential => say(app.lang.get(), ["Sequential", "Séquentiel", "Secuencial"]),
-                        crate::model::trace::Mode::Concurrent => say(app.lang.get(), ["Concurrent", "Concurrent", "Concurrente"]),
+                    let label = move || {
+                        let lang = app.lang.get();
+                        super::words::mistake_or_fix(lang, &app.scenario.get(), mode).unwrap_or_else(|| match mode {
+                            crate::model::trace::Mode::Sequential => say(lang, ["Sequential", "Séquentiel", "Secuencial"]),
+                            crate::model::trace::Mode::Concurrent => say(lang, ["Concurrent", "Concurrent", "Concurrente"]),
+                        })
                     };
                     view! {
-                        <button type="button" class="ap-chip" aria-pressed=move || if program.get() == p { "true" } else { "false" }
+                        <button type="button" class="ap-chip" data-testid="code-program" aria-pressed=move || if program.get() == p { "true" } else { "false" }
                             on:click=move |_| s.code_program.set(Some(p))>{label}</button>
                     }
                 })

@@ -22,12 +22,28 @@ pub fn Figures() -> impl IntoView {
             _ => None,
         })
     };
-    let ideal = move |mode: Mode| app.plans.with(|p| total_of(p, mode));
+    // A program of real computation has no plan (its length is measured on this device).
+    let planned = move |mode: Mode| {
+        app.built.with(|b| {
+            !b.programs
+                .iter()
+                .any(|p| p.mode == mode && p.has_cpu_work())
+        })
+    };
+    let ideal = move |mode: Mode| {
+        planned(mode)
+            .then(|| app.plans.with(|p| total_of(p, mode)))
+            .flatten()
+    };
     let card = move |mode: Mode, testid: &'static str| {
-        let label = move || match mode {
-            Mode::Sequential => t().total_sequential,
-            Mode::Concurrent => t().total_concurrent,
-        };
+        let label =
+            move || match super::words::mistake_or_fix(app.lang.get(), &app.scenario.get(), mode) {
+                Some(name) => name,
+                None => match mode {
+                    Mode::Sequential => t().total_sequential,
+                    Mode::Concurrent => t().total_concurrent,
+                },
+            };
         let value = move || match (measured(mode), ideal(mode)) {
             (Some(ms), _) => seconds(app.lang.get(), ms),
             (None, Some(ms)) => seconds(app.lang.get(), ms),
@@ -76,6 +92,30 @@ pub fn Figures() -> impl IntoView {
                     }}
                 </span>
             </div>
+            {move || cores_note(app.lang.get(), &app.scenario.get())}
         </section>
     }
+}
+
+/// For worker scenarios: how many cores this device reports, since that bounds what workers gain.
+fn cores_note(lang: crate::model::params::Lang, scenario: &str) -> Option<impl IntoView> {
+    use super::words::say;
+    if !crate::model::catalog::info(scenario).is_some_and(|i| i.uses_workers) {
+        return None;
+    }
+    let n = web_sys::window()?.navigator().hardware_concurrency();
+    let n = (n.is_finite() && n >= 1.0).then_some(n as u32)?;
+    let words = say(
+        lang,
+        [
+            "cores on this device (navigator.hardwareConcurrency):",
+            "cœurs sur cet appareil (navigator.hardwareConcurrency)\u{a0}:",
+            "núcleos en este dispositivo (navigator.hardwareConcurrency):",
+        ],
+    );
+    Some(view! {
+        <p class="ap-cores" data-testid="cores" data-cores=n.to_string()>
+            {format!("{words} {n}")}
+        </p>
+    })
 }

@@ -130,19 +130,17 @@ struct PanelView {
 }
 
 fn panel_title(lang: Lang, scenario: &str, mode: Mode, programs: usize) -> String {
-    let fix = catalog::info(scenario).is_some_and(|i| i.mistake_and_fix);
-    match (mode, fix, programs) {
-        (Mode::Sequential, true, _) => say(lang, ["The mistake", "L’erreur", "El error"]).into(),
-        (Mode::Concurrent, true, _) => {
-            say(lang, ["The fix", "La correction", "La corrección"]).into()
-        }
-        (_, _, 1) if catalog::info(scenario).is_some_and(|i| i.one_program) => say(
+    if let Some(name) = super::words::mistake_or_fix(lang, scenario, mode) {
+        return name.into();
+    }
+    match (mode, programs) {
+        (_, 1) if catalog::info(scenario).is_some_and(|i| i.one_program) => say(
             lang,
             ["One program", "Un seul programme", "Un solo programa"],
         )
         .into(),
-        (Mode::Sequential, ..) => say(lang, ["Sequential", "Séquentiel", "Secuencial"]).into(),
-        (Mode::Concurrent, ..) => say(lang, ["Concurrent", "Concurrent", "Concurrente"]).into(),
+        (Mode::Sequential, _) => say(lang, ["Sequential", "Séquentiel", "Secuencial"]).into(),
+        (Mode::Concurrent, _) => say(lang, ["Concurrent", "Concurrent", "Concurrente"]).into(),
     }
 }
 
@@ -162,6 +160,13 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
     let programs = app
         .built
         .with(|b| b.programs.iter().map(|p| p.mode).collect::<Vec<_>>());
+    // Programs of real computation have no plan: their header only says what was measured.
+    let planned = app.built.with(|b| {
+        b.programs
+            .iter()
+            .map(|p| !p.has_cpu_work())
+            .collect::<Vec<_>>()
+    });
     let n = programs.len();
     let mut y = lay.axis_h;
     let mut out = Vec::new();
@@ -173,7 +178,7 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                 let ghost = ideal.get(p);
                 let lines = code.get(p).map(|c| &c.lines);
                 // The same figures as the cards, written the same way.
-                let mut caption = match ideal_total.get(p) {
+                let mut caption = match ideal_total.get(p).filter(|_| planned[p]) {
                     Some(t) => format!(
                         "{} {}",
                         say(lang, ["ideal", "idéal", "ideal"]),
@@ -182,8 +187,9 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                     None => String::new(),
                 };
                 if let Some(t) = totals.as_ref().and_then(|t| t.get(p)) {
+                    let sep = if caption.is_empty() { "" } else { " · " };
                     caption.push_str(&format!(
-                        " · {} {}",
+                        "{sep}{} {}",
                         say(lang, ["measured", "mesuré", "medido"]),
                         seconds(lang, *t)
                     ));
@@ -203,21 +209,27 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                     if let Some(l) = measured {
                         for b in l.bars_at(f64::INFINITY) {
                             let end = b.end.unwrap_or(far);
-                            let label = (b.state == BarState::Awaiting)
-                                .then(|| {
+                            let w = if b.state.is_badge() {
+                                0.0
+                            } else {
+                                scale.w(b.start, end, 3.0)
+                            };
+                            let label = match b.state {
+                                BarState::Awaiting => {
                                     let (names, k) =
                                         set.awaited(l.task, b.start, b.end.unwrap_or(f64::MAX), 2);
                                     awaiting_label(lang, &names, k)
-                                })
-                                .flatten();
+                                }
+                                // Why the lane is red, said on the bar when it fits.
+                                BarState::Blocked => Some(blocked_label(lang))
+                                    .filter(|t| w > 16.0 + 7.0 * t.chars().count() as f64)
+                                    .map(str::to_string),
+                                _ => None,
+                            };
                             bars_v.push(BarView {
                                 state: b.state,
                                 x: scale.x(b.start),
-                                w: if b.state.is_badge() {
-                                    0.0
-                                } else {
-                                    scale.w(b.start, end, 3.0)
-                                },
+                                w,
                                 start: b.start,
                                 end: b.end,
                                 label,
@@ -306,6 +318,18 @@ fn awaiting_label(lang: Lang, names: &[&str], n: usize) -> Option<String> {
             say(lang, ["tasks", "tâches", "tareas"])
         ))
     }
+}
+
+/// On a blocked bar: a blocking call holds the only thread, so nothing else can run meanwhile.
+fn blocked_label(lang: Lang) -> &'static str {
+    say(
+        lang,
+        [
+            "blocking call: nothing else runs",
+            "appel bloquant\u{a0}: rien d’autre ne tourne",
+            "llamada bloqueante: nada más se ejecuta",
+        ],
+    )
 }
 
 pub fn state_word(lang: Lang, s: BarState) -> &'static str {
@@ -588,6 +612,7 @@ fn TimelineSvg(
             .with(|c| c.get(p).copied().flatten())
             .map(|t| lay.scale(end_ms.get()).x(t))
     };
+    let own_clocks = move || app.built.with(|b| b.one_after_another);
     let main_cursor = move || {
         let n = cursors.with(|c| c.len());
         (0..n).rev().find_map(|p| cursor_x(p).map(|x| (p, x)))
@@ -632,9 +657,28 @@ fn TimelineSvg(
                 <For each=move || panels.with(|ps| ps.iter().map(|p| p.program).collect::<Vec<_>>()) key=|p| *p let:p>
                     <Panel p panels layout cursors end_ms tip focusable />
                 </For>
+                // Halves run one after the other on clocks of their own: each panel has its own
+                // cursor line, which stops at that half's end.
+                {move || own_clocks().then(|| {
+                    let lay = layout.get();
+                    panels.with(|ps| ps.iter().filter_map(|pv| {
+                        let x = cursor_x(pv.program)?;
+                        let t = cursors.with(|c| c.get(pv.program).copied().flatten())?;
+                        Some(view! {
+                            <g class="ap-now" aria-hidden="true" data-testid="panel-now" data-program=pv.program data-ms=format!("{t:.1}")>
+                                <line x1=x x2=x y1=pv.y + lay.head_h y2=pv.y + pv.h />
+                            </g>
+                        })
+                    }).collect_view())
+                })}
                 {move || main_cursor().map(|(p, x)| {
                     let lay = layout.get();
                     let h = height.get() - lay.foot_h;
+                    let top = if own_clocks() {
+                        panels.with(|ps| ps.iter().find(|pv| pv.program == p).map(|pv| pv.y + pv.h)).unwrap_or(lay.axis_h - 4.0)
+                    } else {
+                        lay.axis_h - 4.0
+                    };
                     let t = cursors.with(|c| c.get(p).copied().flatten()).unwrap_or(0.0);
                     let text = format!("{} {}", say(app.lang.get(), ["now", "maintenant", "ahora"]), seconds(app.lang.get(), t));
                     // Bold tabular digits are ~0.6 em wide: the label stays whole at the right edge.
@@ -643,8 +687,8 @@ fn TimelineSvg(
                     let hlabel = fs + 10.0;
                     let lx = (x - wlabel / 2.0).clamp(2.0, (lay.w - wlabel - 2.0).max(2.0));
                     view! {
-                        <g class="ap-now" aria-hidden="true">
-                            <line x1=x x2=x y1=lay.axis_h - 4.0 y2=h />
+                        <g class="ap-now" aria-hidden="true" data-testid="now" data-ms=format!("{t:.1}")>
+                            <line x1=x x2=x y1=top y2=h />
                             <rect x=lx y=h + 2.0 width=wlabel height=hlabel rx=4 />
                             <text x=lx + wlabel / 2.0 y=h + 2.0 + hlabel / 2.0 + 0.36 * fs text-anchor="middle">{text}</text>
                         </g>

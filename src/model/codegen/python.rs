@@ -166,7 +166,12 @@ impl Py<'_> {
 
     fn program(&mut self) {
         let cx = self.cx;
-        let blocks = cx.any_step(&|s| matches!(s, Step::Block(_)));
+        // A sleep on a worker thread is `time.sleep` too.
+        let blocks =
+            cx.any_step(&|s| matches!(s, Step::Block(_)))
+                || cx.s.tasks.iter().any(|t| {
+                    t.thread.is_some() && any_in(&t.body, &|s| matches!(s, Step::Sleep(_)))
+                });
         let cpu = cx.any_step(&|s| matches!(s, Step::Cpu { .. }));
         let combine = cx.any_step(&|s| matches!(s, Step::Combine { .. }));
         let uses_processes = self.process.iter().any(|p| *p);
