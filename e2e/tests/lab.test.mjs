@@ -65,13 +65,13 @@ test('threads-vs-async: thread lanes sleep through the download; the blocked hal
     assert.ok(!bars.some((b) => b.state === 'running' && b.ms > 100), `a thread waiting for a download is not running: ${JSON.stringify(bars)}`);
   }
   const labels = await page.$$eval(`${tid('lane')}[data-mode="sequential"] .ap-bar-label`, (ts) => ts.map((t) => t.textContent));
-  assert.ok(labels.filter((l) => l === 'blocking call: nothing else runs').length >= 3, JSON.stringify(labels));
+  assert.ok(labels.filter((l) => l === 'holds the only thread').length >= 3, JSON.stringify(labels));
   await screenshot(page, 'lab-threads-vs-async');
   assertClean(P);
   await P.close();
 });
 
-test('blocking-mistake: one axis from the start, each half's cursor at its own end, one pair of words', { timeout: 90000 }, async () => {
+test('blocking-mistake: one axis from the start, each half’s cursor at its own end, one pair of words', { timeout: 90000 }, async () => {
   const P = await env.open('scenario=blocking-mistake&mode=compare&lang=fr');
   const { page } = P;
   const axisEnd = () => page.$$eval('.ap-grid', (ls) => Math.max(...ls.map((l) => Number(l.dataset.ms))));
@@ -112,7 +112,7 @@ async function stepBackTo(page, k) {
 
 const count = (page, id) => page.getAttribute(tid(id), 'data-count').then(Number);
 
-test('event-loop-order: the lab steps through the browser's real callback order beside the model', { timeout: 90000 }, async () => {
+test('event-loop-order: the lab steps through the browser’s real callback order beside the model', { timeout: 90000 }, async () => {
   const P = await env.open('scenario=event-loop-order&lang=en', { bypassCSP: true });
   const { page } = P;
   // The lesson is about setTimeout and Promise.then: the code opens on JavaScript.

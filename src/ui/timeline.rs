@@ -222,7 +222,7 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                                 }
                                 // Why the lane is red, said on the bar when it fits.
                                 BarState::Blocked => Some(blocked_label(lang))
-                                    .filter(|t| w > 16.0 + 7.0 * t.chars().count() as f64)
+                                    .filter(|t| w > 16.0 + 7.3 * t.chars().count() as f64)
                                     .map(str::to_string),
                                 _ => None,
                             };
@@ -252,12 +252,14 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                                 .collect()
                         })
                         .unwrap_or_default();
-                    let g = ghost.and_then(|g| g.lanes.get(i)).and_then(|g| {
-                        match (g.first_t, g.last_t) {
+                    // No plan for real computation: no ghost drawn either.
+                    let g = ghost
+                        .filter(|_| planned[p])
+                        .and_then(|g| g.lanes.get(i))
+                        .and_then(|g| match (g.first_t, g.last_t) {
                             (Some(a), Some(b)) => Some((scale.x(a), scale.w(a, b, 3.0))),
                             _ => None,
-                        }
-                    });
+                        });
                     let not_started = started && measured.is_none_or(|l| l.first_t.is_none());
                     let mut h = DefaultHasher::new();
                     (
@@ -325,9 +327,9 @@ fn blocked_label(lang: Lang) -> &'static str {
     say(
         lang,
         [
-            "blocking call: nothing else runs",
-            "appel bloquant\u{a0}: rien d’autre ne tourne",
-            "llamada bloqueante: nada más se ejecuta",
+            "holds the only thread",
+            "tient le seul fil",
+            "retiene el único hilo",
         ],
     )
 }
@@ -358,9 +360,9 @@ pub fn state_word(lang: Lang, s: BarState) -> &'static str {
         BarState::Blocked => say(
             lang,
             [
-                "blocked (thread held)",
-                "bloqué (fil tenu)",
-                "bloqueado (hilo retenido)",
+                "blocked (a blocking call holds the thread)",
+                "bloqué (un appel bloquant tient le fil)",
+                "bloqueado (una llamada bloqueante retiene el hilo)",
             ],
         ),
         BarState::Cancelled => say(lang, ["cancelled", "annulé", "cancelado"]),
