@@ -1099,7 +1099,10 @@ async fn cpu_pieces_take_as_long_in_a_worker_as_on_the_main_thread() {
         main = main.min(one_piece_ms(None).await);
         worker = worker.min(one_piece_ms(Some("worker-1")).await);
     }
-    assert!(main > 100.0, "a piece sized for 300 ms took {main} ms on main");
+    assert!(
+        main > 100.0,
+        "a piece sized for 300 ms took {main} ms on main"
+    );
     assert!(
         worker < main * 1.6,
         "a piece took {worker} ms in a worker vs {main} ms on the main thread"
