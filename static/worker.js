@@ -2,7 +2,7 @@
 // block, cpu), one task at a time, and posts back what happened with its own clock
 // (performance.timeOrigin + performance.now(), comparable with the page's). The page embeds this
 // file's text and starts it from a blob: URL, so it also runs where same-origin workers cannot.
-// Messages in: {type: 'init', sieve, warm} | {type: 'run', task, base, speed, ideal, steps} | {type: 'cancel', task}.
+// Messages in: {type: 'init', sieve, warm, warmMs} | {type: 'run', task, base, speed, ideal, steps} | {type: 'cancel', task}.
 // Messages out: {type: 'ready'} | {type: 'broken', why} | {type: 'ev', task, kind, t, text?, ms?} | {type: 'done', task, t, ideal}.
 'use strict';
 
@@ -62,7 +62,10 @@ onmessage = async (e) => {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(m.sieve), {});
       countPrimesBelow = instance.exports.count_primes_below;
       // Warm up as the main thread's sizing does, so no piece runs in the engine's first tier.
-      for (let r = 0; r < 5 && m.warm > 0; r++) countPrimesBelow(Math.min(m.warm, 50000000));
+      const began = performance.now();
+      for (let r = 0; r < 200 && m.warm > 0 && (r < 11 || performance.now() - began < m.warmMs); r++) {
+        countPrimesBelow(Math.min(m.warm, 50000000));
+      }
       postMessage({ type: 'ready' });
     } catch (err) {
       postMessage({ type: 'broken', why: String(err) });

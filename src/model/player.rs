@@ -144,12 +144,19 @@ impl Player {
     /// own run is over), so it neither runs on past its lanes nor stretches the shared axis.
     pub fn cursor(&self, program: usize) -> Option<f64> {
         let off = self.offsets.get(program).copied().flatten()?;
-        let end = self
-            .one_after_another
-            .then(|| self.offsets.get(program + 1).copied().flatten())
-            .flatten()
-            .filter(|next| self.view_at >= *next);
-        let at = end.map_or(self.view_at, |next| self.view_at.min(next));
+        let next = || self.offsets.get(program + 1).copied();
+        let end = match (self.one_after_another, next()) {
+            (true, Some(Some(next))) => Some(next),
+            // The next half has not started yet: this one's cursor waits at its last event.
+            (true, Some(None)) => self
+                .program
+                .iter()
+                .rposition(|&q| q == program)
+                .and_then(|i| self.at.get(i))
+                .copied(),
+            _ => None,
+        };
+        let at = end.map_or(self.view_at, |e| self.view_at.min(e));
         (self.view_at >= off || self.shown_of(program) > 0).then(|| (at - off).max(0.0))
     }
 
@@ -635,6 +642,12 @@ mod tests {
             t: 3000.0,
         });
         assert_eq!(p.cursor(1), None); // not started yet
+                                       // Between the halves the mistake's cursor waits at its last event (no axis growth).
+        p.reduce(Action::Tick {
+            dt: 500.0,
+            engine_now: Some(3500.0),
+        });
+        assert_eq!(p.cursor(0), Some(3000.0));
         p.reduce(Action::EngineEvent { program: 1, t: 0.0 });
         p.reduce(Action::EngineEvent {
             program: 1,

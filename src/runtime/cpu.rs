@@ -23,19 +23,24 @@ fn compute(work: u64) -> u64 {
     sieve::count_primes_below(work).unwrap_or_else(|| count_primes_below(work))
 }
 
-/// Times one computation of `work`: the best of several (at least three, for about 60 ms), so
+/// How long the sieve is warmed up before it is timed (main thread) or used (workers).
+pub const WARM_MS: f64 = 300.0;
+
+/// Times one computation of `work`: the best of many (at least eleven, for about `WARM_MS`), so
 /// the engine's first, unoptimised tier does not count.
 pub fn calibrate(work: u64) -> f64 {
     if let Some(ms) = ONE_MS.with(|m| m.borrow().get(&work).copied()) {
         return ms;
     }
+    // The engine compiles the sieve in a fast tier only after some calls (in the background):
+    // keep calling for a while (the worker warms up the same way), then take the best.
     let mut best = f64::INFINITY;
     let began = clock::now();
-    for i in 0..20 {
+    for i in 0..200 {
         let start = clock::now();
         std::hint::black_box(compute(std::hint::black_box(work)));
         best = best.min(clock::now() - start);
-        if i >= 2 && clock::now() - began > 60.0 {
+        if i >= 10 && clock::now() - began > WARM_MS {
             break;
         }
     }

@@ -184,6 +184,7 @@ impl Pool {
                 &js_sys::Uint8Array::from(super::sieve::BYTES).into(),
             );
             set(&init, "warm", &(warm as f64).into());
+            set(&init, "warmMs", &super::cpu::WARM_MS.into());
             if w.post_message(&init).is_err() {
                 broken.set(true);
             }
