@@ -3,8 +3,8 @@
 pub mod bars;
 pub mod catalog;
 pub mod codegen;
-pub mod export;
 pub mod eventlab;
+pub mod export;
 pub mod params;
 pub mod plan;
 pub mod player;
