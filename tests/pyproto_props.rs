@@ -1,6 +1,7 @@
 //! The page's validator of the Pyodide worker's messages (`model::pyproto`): whatever the worker
 //! sends — garbage, forged shapes, oversized batches — is refused with words, never a panic, and
 //! what passes is bounded.
+#![cfg(not(target_arch = "wasm32"))]
 use async_playground::model::pyproto::{parse, Msg, Stream, MAX_EVENTS, MAX_TASKS};
 use proptest::prelude::*;
 use serde_json::{json, Value};

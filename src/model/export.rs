@@ -241,7 +241,8 @@ pub fn framed_svg(inner: &str, inner_w: f64, inner_h: f64, frame: &SvgFrame) -> 
     (s, width, height)
 }
 
-#[cfg(test)]
+// Native only: the tests use proptest and roxmltree, native dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::model::trace::{Clock, Event, Loop, Mode, TaskInfo};
