@@ -35,7 +35,8 @@ for (const v of VIEWS) {
     try {
       const { page } = P;
       // The lesson text may arrive a moment after its panel: wait for the page to settle.
-      await page.waitForSelector(tid('lesson'), { timeout: 10000 });
+      // (Attached, not visible: presenter mode keeps the lesson off the projector's one screen.)
+      await page.waitForSelector(tid('lesson'), { state: 'attached', timeout: 10000 });
       await page.waitForLoadState('networkidle');
       if (v.run) await runAndWait(page);
       if (v.then) await v.then(page);

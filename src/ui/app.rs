@@ -94,12 +94,14 @@ pub fn App(parsed: Parsed) -> impl IntoView {
             data-view=move || view_attr(app)
             data-tabs=move || tabs_attr(app)
             data-tab=move || app.phone_tab.get()
+            data-pcode=move || (app.presenter.get() && app.presenter_code.get()).then_some("1")
             aria-busy=move || running().then_some("true")
         >
             <Controls />
             <Notices />
             <main class="ap-body">
                 <section class="ap-stage">
+                    <Presenter />
                     <StageNote />
                     <Status />
                     <Editor />
@@ -126,7 +128,6 @@ pub fn App(parsed: Parsed) -> impl IntoView {
                     <TableView />
                 </section>
             </main>
-            <Presenter />
             <Help />
         </div>
     }

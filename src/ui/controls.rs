@@ -6,6 +6,7 @@ use super::mode_group::ModeGroup;
 use super::player_bar::PlayerBar;
 use super::share::ShareButton;
 use super::state::use_app;
+use super::words::say;
 use crate::i18n::ui;
 use crate::model::catalog;
 use crate::model::params::{Lang, Theme, SPEEDS};
@@ -46,15 +47,24 @@ pub fn Controls() -> impl IntoView {
         }
     };
     let speed_now = move || crate::model::params::speed_str(app.speed.get());
+    // The phone's header is one row: the scenario, Run and this menu for the rest.
+    let menu = RwSignal::new(false);
+    let menu_word = move || say(app.lang.get(), ["Menu", "Menu", "Menú"]);
     view! {
-        <header class="ap-top">
+        <header class="ap-top" data-menu=move || if menu.get() { "open" } else { "closed" }>
             <div class="ap-top-row">
                 <p class="ap-brand">
                     <span class="ap-brand-name">"Async Playground"</span>
                     <span class="ap-tagline">{move || t().tagline}</span>
                 </p>
-                <label class="ap-field">
+                <label class="ap-field ap-scenario-field">
                     <span>{move || t().scenario}</span>
+                    // The phone shows the whole title (wrapping) over the transparent select.
+                    <span class="ap-select-face" aria-hidden="true">
+                        <span class="ap-face-label">{move || t().scenario}</span>
+                        " "
+                        <span class="ap-face-value">{move || t().scenario_title(&app.scenario.get())}</span>
+                    </span>
                     <select data-testid="scenario" on:change=on_scenario prop:value=move || app.scenario.get()>
                         {catalog::IDS
                             .iter()
@@ -70,6 +80,13 @@ pub fn Controls() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
+                <button type="button" class="ap-button ap-menu-button" data-testid="menu"
+                    aria-controls="ap-more" aria-expanded=move || menu.get().to_string()
+                    on:click=move |_| menu.update(|m| *m = !*m)>
+                    <span aria-hidden="true">"☰"</span>
+                    <span>{menu_word}</span>
+                </button>
+                <div class="ap-more" id="ap-more">
                 <ModeGroup />
                 <label class="ap-field">
                     <span>{move || t().language}</span>
@@ -126,6 +143,7 @@ pub fn Controls() -> impl IntoView {
                 </button>
                 <ShareButton />
                 <HelpButton />
+                </div>
             </div>
             <PlayerBar />
         </header>

@@ -69,10 +69,21 @@ fn key_word(lang: Lang, w: &str) -> &'static str {
 #[component]
 pub fn Legend() -> impl IntoView {
     let app = use_app();
+    let seeing = super::lanes::use_seeing();
+    // A projector has one screen: presenter mode lists only the states this scenario's plan has.
+    let shown = move |st: BarState| {
+        !app.presenter.get()
+            || seeing.ideal.with(|sets| {
+                sets.iter()
+                    .flat_map(|set| set.lanes.iter())
+                    .any(|l| l.bars.iter().any(|b| b.state == st))
+            })
+    };
     let items = move || {
         let lang = app.lang.get();
         BarState::ALL
             .into_iter()
+            .filter(|st| shown(*st))
             .map(|s| view! { <li>{swatch(Some(s))}<span>{state_word(lang, s)}</span></li> })
             .chain(std::iter::once(
                 view! { <li>{swatch(None)}<span>{ghost_word(lang)}</span></li> },

@@ -2,20 +2,32 @@
 //! the measured trace of the question's mode after it (`lessons::grade`). Answers are kept per
 //! scenario in storage when it works (memory otherwise); option values do not depend on the
 //! language, so a switch keeps them.
+//!
+//! Predict first: while a question of the scenario is neither answered nor skipped, the card
+//! stands at the top of the stage, right under Run (`data-pending`), with a one-tap Skip.
 use leptos::prelude::*;
 
 use super::lesson_store::{use_lessons, Load};
 use super::state::use_app;
 use super::storage;
+use super::words::say;
 use crate::i18n::{colon, ui};
 use crate::lessons::{self, grade::grade, Question};
 use crate::model::trace::Trace;
 
+fn answer_key(scenario: &str, q: &Question) -> String {
+    format!("ap.predict.{scenario}.{}", q.id)
+}
+
+fn skip_key(scenario: &str) -> String {
+    format!("ap.predict.{scenario}.skipped")
+}
+
 #[component]
-fn Ask(q: &'static Question, scenario: String) -> impl IntoView {
+fn Ask(q: &'static Question, scenario: String, answered: RwSignal<u64>) -> impl IntoView {
     let app = use_app();
     let t = move || ui(app.lang.get());
-    let key = format!("ap.predict.{scenario}.{}", q.id);
+    let key = answer_key(&scenario, q);
     let chosen = RwSignal::new(storage::get(&key));
     let measured = move || -> Option<Trace> {
         app.result.with(|r| {
@@ -36,7 +48,11 @@ fn Ask(q: &'static Question, scenario: String) -> impl IntoView {
                     <label class="ap-choice" class:is-right=right>
                         <input type="radio" name=name.clone() value=o.value
                             prop:checked=move || chosen.get().as_deref() == Some(o.value)
-                            on:change=move |_| { chosen.set(Some(o.value.to_string())); storage::set(&key, o.value); } />
+                            on:change=move |_| {
+                                chosen.set(Some(o.value.to_string()));
+                                storage::set(&key, o.value);
+                                answered.update(|n| *n += 1);
+                            } />
                         <span>{o.label}</span>
                     </label>
                 }
@@ -83,11 +99,36 @@ pub fn Predict() -> impl IntoView {
             .map(|q| (q, scenario.clone()))
             .collect::<Vec<_>>()
     };
+    // Bumped by an answer or a skip (storage is not reactive).
+    let answered = RwSignal::new(0u64);
+    let pending = move || {
+        answered.track();
+        let qs = questions();
+        let scenario = app.scenario.get();
+        !qs.is_empty()
+            && storage::get(&skip_key(&scenario)).is_none()
+            && qs
+                .iter()
+                .any(|(q, s)| storage::get(&answer_key(s, q)).is_none())
+    };
+    let skip = move |_| {
+        storage::set(&skip_key(&app.scenario.get_untracked()), "1");
+        answered.update(|n| *n += 1);
+    };
+    let skip_word = move || say(app.lang.get(), ["Skip", "Passer", "Omitir"]);
     view! {
         <Show when=move || !questions().is_empty()>
-            <section class="ap-card ap-predict" data-testid="predict" aria-label=move || t().predict>
-                <h2>{move || t().predict}</h2>
-                {move || questions().into_iter().map(|(q, s)| view! { <Ask q scenario=s /> }).collect_view()}
+            <section class="ap-card ap-predict" class:is-first=pending data-testid="predict"
+                data-pending=move || pending().then_some("true") aria-label=move || t().predict>
+                <div class="ap-predict-head">
+                    <h2>{move || t().predict}</h2>
+                    <Show when=pending>
+                        <button type="button" class="ap-button" data-testid="predict-skip" on:click=skip>
+                            {skip_word}
+                        </button>
+                    </Show>
+                </div>
+                {move || questions().into_iter().map(|(q, s)| view! { <Ask q scenario=s answered /> }).collect_view()}
             </section>
         </Show>
     }

@@ -178,6 +178,8 @@ pub struct AppState {
     pub help: RwSignal<bool>,
     /// Panel shown on the phone layout (lesson / code / console).
     pub phone_tab: RwSignal<&'static str>,
+    /// Presenter mode shows the code (key C) instead of the timeline.
+    pub presenter_code: RwSignal<bool>,
     /// The player's view state machine (seeing helper: `ui/player.rs` drives it).
     pub player: RwSignal<crate::model::player::Player>,
     /// The CPython run of a program beyond the editor's subset.
@@ -324,6 +326,7 @@ impl AppState {
             status: RwSignal::new(String::new()),
             help: RwSignal::new(false),
             phone_tab: RwSignal::new("lesson"),
+            presenter_code: RwSignal::new(false),
             player: RwSignal::new(crate::model::player::Player::default()),
             py,
             py_load: RwSignal::new(Load::Idle),

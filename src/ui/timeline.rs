@@ -38,10 +38,15 @@ pub struct Layout {
     pub head_h: f64,
     pub gap: f64,
     /// The row under the lanes that holds the "now" label, and that label's font size (the
-    /// stylesheet's: 12 px, 20 px in presenter mode).
+    /// stylesheet's: 12 px, 24 px in presenter mode).
     pub foot_h: f64,
     pub now_font: f64,
+    /// The lane names' font size (the stylesheet's: 13 px, 24 px in presenter mode).
+    pub label_font: f64,
 }
+
+/// A bold lane name is at most this many em per character (system fonts, digits included).
+const CHAR_EM: f64 = 0.62;
 
 impl Layout {
     pub fn new(w: f64, big: bool) -> Self {
@@ -55,22 +60,68 @@ impl Layout {
         } else {
             124.0
         };
-        let scale = if big { 1.6 } else { 1.0 };
+        let k = |normal: f64, presenter: f64| if big { presenter } else { normal };
         Layout {
             w,
             x0: label,
             plot_w: (w - label - 14.0).max(40.0),
-            lane_h: 28.0 * scale,
-            bar_h: 18.0 * scale,
-            axis_h: 26.0 * scale,
-            head_h: 28.0 * scale,
+            lane_h: k(28.0, 40.0),
+            bar_h: k(18.0, 24.0),
+            axis_h: k(26.0, 40.0),
+            head_h: k(28.0, 40.0),
             gap: 10.0,
-            foot_h: if big { 40.0 } else { 30.0 },
-            now_font: if big { 20.0 } else { 12.0 },
+            foot_h: k(30.0, 44.0),
+            now_font: k(12.0, 24.0),
+            label_font: k(13.0, 24.0),
         }
     }
     pub fn scale(&self, end_ms: f64) -> Scale {
         Scale::new(end_ms, self.x0, self.plot_w).with_overhang(OVERHANG_PX)
+    }
+    /// Where a lane's name starts (its dot sits 10 px before).
+    pub fn name_x(depth: u32) -> f64 {
+        20.0 + 8.0 * f64::from(depth.min(4))
+    }
+    /// The label column holds the longest name (`chars` characters at `depth`) with a margin
+    /// before the bars, so no name ever runs under a bar or a state word; at most 42 % of the
+    /// width (longer names are shortened with "…").
+    pub fn fit_labels(mut self, longest: impl Iterator<Item = (usize, u32)>) -> Self {
+        let need = longest
+            .map(|(chars, depth)| Self::name_x(depth) + chars as f64 * CHAR_EM * self.label_font)
+            .fold(0.0, f64::max)
+            + 14.0;
+        self.x0 = need.clamp(56.0, (self.w * 0.42).max(56.0)).ceil();
+        self.plot_w = (self.w - self.x0 - 14.0).max(40.0);
+        self
+    }
+    /// How many characters of a name fit before the bars at `depth`.
+    pub fn name_room(&self, depth: u32) -> usize {
+        ((self.x0 - 14.0 - Self::name_x(depth)) / (CHAR_EM * self.label_font)).max(1.0) as usize
+    }
+    /// Presenter mode: lanes as tall as `avail` px lets `lanes` lanes in `panels` panels be
+    /// (28–72 px; names stay 24 px).
+    pub fn fit_height(mut self, avail: f64, lanes: usize, panels: usize) -> Self {
+        let panels = panels.max(1) as f64;
+        let fixed = self.axis_h
+            + panels * (self.head_h + 8.0)
+            + (panels - 1.0) * self.gap
+            + self.foot_h
+            + 2.0;
+        if lanes > 0 && avail > 0.0 {
+            self.lane_h = ((avail - fixed) / lanes as f64).clamp(28.0, 72.0).floor();
+            self.bar_h = (self.lane_h * 0.62).clamp(18.0, 40.0).floor();
+        }
+        self
+    }
+}
+
+/// A name cut to `room` characters ("…" last) when it is longer.
+fn shorten(name: &str, room: usize) -> String {
+    if name.chars().count() <= room {
+        name.to_string()
+    } else {
+        let keep: String = name.chars().take(room.saturating_sub(1)).collect();
+        format!("{keep}…")
     }
 }
 
@@ -129,7 +180,7 @@ struct PanelView {
     lanes: Vec<LaneView>,
 }
 
-fn panel_title(lang: Lang, scenario: &str, mode: Mode, programs: usize) -> String {
+pub fn panel_title(lang: Lang, scenario: &str, mode: Mode, programs: usize) -> String {
     if let Some(name) = super::words::mistake_or_fix(lang, scenario, mode) {
         return name.into();
     }
@@ -144,7 +195,13 @@ fn panel_title(lang: Lang, scenario: &str, mode: Mode, programs: usize) -> Strin
     }
 }
 
-fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<PanelView> {
+fn build_panels(
+    app: AppState,
+    s: Seeing,
+    lay: Layout,
+    end_ms: f64,
+    only: Option<usize>,
+) -> Vec<PanelView> {
     let lang = app.lang.get();
     let scenario = app.scenario.get();
     let started = app.player.with(|p| p.state != ViewState::Idle);
@@ -173,6 +230,9 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
     s.ideal.with(|ideal| {
         s.sets.with_value(|sets| {
             for (p, mode) in programs.iter().enumerate() {
+                if only.is_some_and(|o| o != p) {
+                    continue;
+                }
                 let empty = LaneSet::default();
                 let set = sets.get(p).unwrap_or(&empty);
                 let ghost = ideal.get(p);
@@ -269,6 +329,8 @@ fn build_panels(app: AppState, s: Seeing, lay: Layout, end_ms: f64) -> Vec<Panel
                         markers.len(),
                         not_started,
                         lang.as_str(),
+                        (y.to_bits(), lay.lane_h.to_bits(), lay.x0.to_bits()),
+                        lay.w.to_bits(),
                     )
                         .hash(&mut h);
                     for b in &bars_v {
@@ -409,9 +471,27 @@ pub fn Timeline() -> impl IntoView {
     let body = NodeRef::<html::Div>::new();
     let width = RwSignal::new(760.0);
     // The drawing's width is the content box of its own wrapper (not the padded card).
-    super::timeline_canvas::observe_width(body, width);
+    let height = RwSignal::new(0.0);
+    super::timeline_canvas::observe_size(body, width, Some(height));
     let lanes_n = Memo::new(move |_| s.tasks.with(|t| t.iter().map(|l| l.len()).sum::<usize>()));
     let canvas = Memo::new(move |_| lanes_n.get() > CANVAS_ABOVE);
+    // Presenter mode: the height the screen leaves; two programs of many lanes side by side.
+    let avail_h = Signal::derive(move || {
+        if app.presenter.get() {
+            height.get()
+        } else {
+            0.0
+        }
+    });
+    let split = Memo::new(move |_| {
+        app.presenter.get()
+            && !app.presenter_code.get()
+            && width.get() >= 900.0
+            && s.tasks
+                .with(|t| t.len() == 2 && t.iter().map(|l| l.len()).sum::<usize>() > 8)
+    });
+    let full_w = Signal::derive(move || width.get());
+    let half_w = Signal::derive(move || ((width.get() - 16.0) / 2.0).floor());
     let cursors = Memo::new(move |_| {
         let reduced = s.reduced_motion.get();
         let n = s.tasks.with(|t| t.len());
@@ -482,6 +562,7 @@ pub fn Timeline() -> impl IntoView {
                 data-testid="timeline"
                 data-lanes=move || lanes_n.get()
                 data-bars=move || bars_n.get()
+                data-split=move || split.get().then_some("1")
     >
                 <header class="ap-card-head">
                     <h2>{move || say(app.lang.get(), ["Timeline", "Frise", "Línea de tiempo"])}</h2>
@@ -491,7 +572,15 @@ pub fn Timeline() -> impl IntoView {
                 <div class="ap-tl-body" node_ref=body>
                     <Show
                         when=move || canvas.get()
-                        fallback=move || view! { <TimelineSvg width cursors tip /> }
+                        fallback=move || view! {
+                            <Show when=move || split.get()
+                                fallback=move || view! { <TimelineSvg width=full_w avail_h cursors tip /> }>
+                                <div class="ap-tl-split">
+                                    <TimelineSvg width=half_w avail_h cursors tip only=0 />
+                                    <TimelineSvg width=half_w avail_h cursors tip only=1 />
+                                </div>
+                            </Show>
+                        }
                     >
                         <TimelineCanvas width cursors tip />
                     </Show>
@@ -578,13 +667,34 @@ fn p_speed(s: f64) -> String {
 
 #[component]
 fn TimelineSvg(
-    width: RwSignal<f64>,
+    width: Signal<f64>,
+    /// The height the presenter's screen leaves for the drawing (0: grow with the lanes).
+    avail_h: Signal<f64>,
+    /// Draw only this program (presenter mode puts two panels side by side).
+    #[prop(optional)]
+    only: Option<usize>,
     cursors: Memo<Vec<Option<f64>>>,
     tip: RwSignal<Option<Tip>>,
 ) -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
-    let layout = Memo::new(move |_| Layout::new(width.get(), app.presenter.get()));
+    let layout = Memo::new(move |_| {
+        let names = s.ideal.with(|sets| {
+            sets.iter()
+                .enumerate()
+                .filter(|(p, _)| only.is_none_or(|o| o == *p))
+                .flat_map(|(_, set)| set.lanes.iter())
+                .map(|l| (l.name.chars().count(), l.depth))
+                .collect::<Vec<_>>()
+        });
+        let panels = s.ideal.with(|t| if only.is_some() { 1 } else { t.len() });
+        let lay = Layout::new(width.get(), app.presenter.get()).fit_labels(names.iter().copied());
+        if app.presenter.get() {
+            lay.fit_height(avail_h.get(), names.len(), panels)
+        } else {
+            lay
+        }
+    });
     let max_ticks = Memo::new(move |_| if width.get() < 520.0 { 4 } else { 8 });
     let end_ms = Memo::new(move |_| {
         let plot_w = layout.get().plot_w;
@@ -595,7 +705,7 @@ fn TimelineSvg(
             plot_w,
         )
     });
-    let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get()));
+    let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get(), only));
     let height = Memo::new(move |_| {
         let lay = layout.get();
         panels.with(|p| p.last().map(|p| p.y + p.h).unwrap_or(lay.axis_h)) + lay.foot_h
@@ -617,7 +727,10 @@ fn TimelineSvg(
     let own_clocks = move || app.built.with(|b| b.one_after_another);
     let main_cursor = move || {
         let n = cursors.with(|c| c.len());
-        (0..n).rev().find_map(|p| cursor_x(p).map(|x| (p, x)))
+        (0..n)
+            .rev()
+            .filter(|p| only.is_none_or(|o| o == *p))
+            .find_map(|p| cursor_x(p).map(|x| (p, x)))
     };
     let ticks = move || {
         let lay = layout.get();
@@ -654,7 +767,7 @@ fn TimelineSvg(
                 role="group"
                 aria-label=label
             >
-                <Patterns />
+                {(only.unwrap_or(0) == 0).then(|| view! { <Patterns /> })}
                 <g aria-hidden="true">{ticks}</g>
                 <For each=move || panels.with(|ps| ps.iter().map(|p| p.program).collect::<Vec<_>>()) key=|p| *p let:p>
                     <Panel p panels layout cursors end_ms tip focusable />
@@ -781,7 +894,9 @@ fn LaneRow(
     let mid = lane.y + lay.lane_h / 2.0;
     let top = mid - lay.bar_h / 2.0;
     let name = lane.name.clone();
-    let indent = 10.0 + 8.0 * f64::from(lane.depth.min(4));
+    let indent = Layout::name_x(lane.depth) - 10.0;
+    let shown_name = shorten(&lane.name, lay.name_room(lane.depth));
+    let cut = (shown_name != lane.name).then(|| lane.name.clone());
     let (plain, badges): (Vec<BarView>, Vec<BarView>) =
         lane.bars.iter().cloned().partition(|b| !b.state.is_badge());
     let bar_views = plain
@@ -793,7 +908,11 @@ fn LaneRow(
             let x = b.x;
             let show = move || tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }));
             let show2 = show.clone();
-            let label = b.label.clone().filter(|_| b.w > 90.0);
+            // A label inside its bar only (presenter's 24 px code font needs more room).
+            let room = |l: &String| {
+                b.w > 90.0 && (lay.label_font <= 13.0 || b.w > l.chars().count() as f64 * 0.62 * lay.label_font + 12.0)
+            };
+            let label = b.label.clone().filter(room);
             view! {
                 <rect
                     data-testid="bar"
@@ -858,9 +977,11 @@ fn LaneRow(
         >
             <rect class="ap-lane-hl" x=4 y=lane.y width=lay.w - 8.0 height=lay.lane_h rx=4 />
             <circle cx=indent cy=mid r=4.5 style:fill=colour />
-            <text class="ap-lane-name" x=indent + 10.0 y=mid + 4.5>{lane.name.clone()}</text>
+            <text class="ap-lane-name" x=indent + 10.0 y=mid + 0.35 * lay.label_font>
+                {cut.map(|full| view! { <title>{full}</title> })}{shown_name}
+            </text>
             {lane.ghost.map(|(x, w)| view! { <rect class="ap-ghost" x=x y=top width=w height=lay.bar_h rx=3 /> })}
-            {lane.not_started.then(|| view! { <text class="ap-not-started" x=lay.x0 + 6.0 y=mid + 4.5>{say(app.lang.get_untracked(), ["not started", "pas commencée", "sin empezar"])}</text> })}
+            {lane.not_started.then(|| view! { <text class="ap-not-started" x=lay.x0 + 6.0 y=mid + 0.35 * lay.label_font>{say(app.lang.get_untracked(), ["not started", "pas commencée", "sin empezar"])}</text> })}
             <g clip-path=clip_url>{bar_views}{markers}</g>
             {badge_views}
         </g>

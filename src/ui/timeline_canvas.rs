@@ -26,7 +26,8 @@ const LABEL_W: f64 = 112.0;
 const VIEW_H: f64 = 420.0;
 
 /// Keeps `width` equal to the element's inner width.
-pub fn observe_width<E>(node: NodeRef<E>, width: RwSignal<f64>)
+/// Keeps `width` (and `height`, when given) at the element's content box.
+pub fn observe_size<E>(node: NodeRef<E>, width: RwSignal<f64>, height: Option<RwSignal<f64>>)
 where
     E: leptos::html::ElementType,
     E::Output: JsCast + Clone + 'static,
@@ -39,17 +40,21 @@ where
         let Ok(el) = el.dyn_into::<web_sys::Element>() else {
             return;
         };
-        let w = f64::from(el.client_width());
-        if w > 0.0 {
-            width.set(w);
-        }
-        let target = el.clone();
-        let cb = Closure::<dyn FnMut()>::new(move || {
-            let w = f64::from(target.client_width());
+        let read = move |el: &web_sys::Element| {
+            let w = f64::from(el.client_width());
             if w > 0.0 && (w - width.get_untracked()).abs() >= 1.0 {
                 width.set(w);
             }
-        });
+            if let Some(h) = height {
+                let v = f64::from(el.client_height());
+                if (v - h.get_untracked()).abs() >= 1.0 {
+                    h.set(v);
+                }
+            }
+        };
+        read(&el);
+        let target = el.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || read(&target));
         if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
             ro.observe(&el);
             kept.set_value(Some((ro, cb)));
