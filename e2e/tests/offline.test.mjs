@@ -132,5 +132,8 @@ test('the Python runtime: cached on first use, then served from its own versione
     assert.deepEqual(S.problems, []);
   } finally {
     await S.close();
+    // S.close closes the first server; the one started for the new version is this test's own
+    // (left open, it kept the test file's process alive after its last test).
+    await S.srv.close().catch(() => {});
   }
 });
