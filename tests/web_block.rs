@@ -162,3 +162,59 @@ async fn nothing_of_the_program_runs_between_two_blocking_calls() {
     });
     assert!(!cancelled);
 }
+
+/// A JS async call runs at once up to its first real `await`; the breath after a blocking call
+/// is not one. `Promise.all([a(), b()])` where each blocks twice and prints: `a` ends before
+/// `b` starts, as in Node, in a direct call and in a call without await.
+#[wasm_bindgen_test]
+async fn a_js_call_runs_past_its_breaths_before_the_next_call() {
+    let worker = |name: &str| {
+        TaskDef::new(
+            name,
+            Some(0),
+            vec![
+                print(&format!("{name} in")),
+                Step::Block(30),
+                Step::Block(30),
+                print(&format!("{name} out")),
+            ],
+        )
+    };
+    let main = TaskDef::new(
+        "main",
+        None,
+        vec![
+            Step::CallNoAwait(3),
+            print("main after c"),
+            Step::Gather(vec![1, 2]),
+            print("main done"),
+        ],
+    );
+    let (all, sink, ended) = collect();
+    let c = RunConfig {
+        lang: CodeLang::Js,
+        ..cfg()
+    };
+    runtime::start(
+        vec![scenario(vec![main, worker("a"), worker("b"), worker("c")])],
+        c,
+        sink,
+    );
+    ended.await.expect("the run ends");
+    let evs = events(&all.borrow());
+    assert_eq!(
+        printed(&evs),
+        [
+            "c in",
+            "c out",
+            "main after c",
+            "a in",
+            "a out",
+            "b in",
+            "b out",
+            "main done"
+        ]
+        .map(String::from)
+        .to_vec()
+    );
+}

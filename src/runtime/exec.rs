@@ -158,6 +158,21 @@ impl Executor {
         self.held.get().is_some()
     }
 
+    /// Resolves once no task holds the run. The waiting slot is woken at once: while the run is
+    /// held the drain defers it, and the release queues it again after the held task's own
+    /// poll, so it never spins and never goes before the held task.
+    pub async fn hold_ended(&self) {
+        std::future::poll_fn(|cx| {
+            if self.is_held() && self.alive.get() {
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await
+    }
+
     /// Runs `f` now, or when the hold ends if the run is held.
     pub fn call_or_defer(&self, f: Box<dyn FnOnce()>) {
         if self.is_held() && self.alive.get() {

@@ -46,7 +46,7 @@ pub fn spawn_task(p: &Rc<Prog>, child: TaskId, parent: TaskId) {
 /// Starts the children of a `gather` / combinator that did not start yet, as the planner's
 /// `spawn_all` does: asyncio queues each as a task; JS calls each async function at once, in
 /// argument order, each up to its first `await` (all `spawn` events first, then the calls).
-pub fn start_all(p: &Rc<Prog>, cs: &[TaskId], parent: TaskId) {
+pub async fn start_all(p: &Rc<Prog>, cs: &[TaskId], parent: TaskId) {
     if p.lang.is_lazy() {
         for c in cs {
             spawn_task(p, *c, parent);
@@ -55,8 +55,17 @@ pub fn start_all(p: &Rc<Prog>, cs: &[TaskId], parent: TaskId) {
     }
     let slots: Vec<usize> = cs.iter().filter_map(|c| add_eager(p, *c, parent)).collect();
     for slot in slots {
-        p.exec.poll_now(slot);
+        call_eager(p, slot).await;
     }
+}
+
+/// A JS call of an async function: it runs at once, up to its first real `await`. The breath
+/// the page takes after a blocking call (`cpu::breathe`) is not one: the caller waits until
+/// the call goes on past it, so the next call still starts after this one's blocking work
+/// and the lines that follow it.
+async fn call_eager(p: &Rc<Prog>, slot: usize) {
+    p.exec.poll_now(slot);
+    p.exec.hold_ended().await;
 }
 
 /// A JS call of an async function that has not started: `spawn` event, and the task added to
@@ -223,7 +232,7 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
         }
         Step::Fail(e) => return fail(p, t, e.clone()),
         Step::Return(v) => p.set_result(t, Some(v.clone())),
-        Step::CallNoAwait(c) => call_no_await(p, t, *c),
+        Step::CallNoAwait(c) => call_no_await(p, t, *c).await,
         Step::Schedule { queue, text } => super::jsloop::schedule(p, t, *queue, text),
     }
     Ok(())
@@ -376,7 +385,7 @@ async fn gather(p: &Rc<Prog>, t: TaskId, cs: &[TaskId]) -> Flow {
     if let Some(bad) = cs.iter().find(|c| p.status(**c).is_none()) {
         return fail(p, t, format!("unknown task {bad}"));
     }
-    start_all(p, cs, t);
+    start_all(p, cs, t).await;
     p.set_awaiting(t, cs.to_vec());
     let res = Watch::new(p, cs, true).await;
     p.set_awaiting(t, Vec::new());
@@ -423,7 +432,7 @@ async fn wait_for(p: &Rc<Prog>, t: TaskId, cs: &[TaskId], ms: u64) {
     p.set_result(t, Some(Value::List(kept)));
 }
 
-fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
+async fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
     let name =
         p.sc.tasks
             .get(c)
@@ -440,7 +449,7 @@ fn call_no_await(p: &Rc<Prog>, t: TaskId, c: TaskId) {
     }
     // A JS async function runs at once, up to its first await; then the caller goes on.
     if let Some(slot) = add_eager(p, c, t) {
-        p.exec.poll_now(slot);
+        call_eager(p, slot).await;
     }
 }
 

@@ -132,7 +132,7 @@ pub async fn combine(
         .copied()
         .filter(|c| p.status(*c).is_some())
         .collect();
-    super::interp::start_all(p, &known, t);
+    super::interp::start_all(p, &known, t).await;
     let arr = js_sys::Array::new();
     for (i, c) in known.iter().enumerate() {
         arr.push(&settle_child(p, *c, i));
