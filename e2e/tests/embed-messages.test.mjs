@@ -1,7 +1,7 @@
 // Issue 16 items 7 and 8: every inbound message that passes the source/version checks gets exactly
 // one reply, whatever it holds (lone surrogates, deep nests, BigInt, cycles, structured-clone types);
 // the size limit counts UTF-8 bytes; a storm of expensive loads is coalesced (the last wins, each
-// replaced one is answered `superseded`); a page that is not embedded obeys no message.
+// replaced one is answered by the `state` that follows the last); a page that is not embedded obeys no message.
 // Messages are built inside the host page (a lone surrogate or a BigInt cannot cross Playwright's
 // serialisation intact), and replies are checked there too.
 import { test, before, after } from 'node:test';
@@ -148,9 +148,13 @@ test('1,000 loads of crawler count=10000: coalesced, each answered once, the pag
   await E.msg('ready');
   await E.clear();
   await E.page.evaluate(`(() => { for (let i = 0; i < 1000; i++) window.__send(Object.assign(${ENV}, { type: 'load', scenario: 'crawler', count: 10000, mode: 'concurrent', id: i })); })()`);
-  // The last load wins and is answered by a `state` carrying its id.
-  const last = await E.msg('state', { id: 999 }, 180000);
+  // Every load is answered by a `state` message carrying its id, showing what the page then
+  // shows: the crawler. Applied one by one, 1,000 loads of 10,000 lanes take minutes; coalesced,
+  // the last answer comes within a minute even on a loaded 2-core machine.
+  const began = Date.now();
+  const last = await E.msg('state', { id: 999 }, 60000);
   assert.equal(last.scenario, 'crawler');
+  assert.ok(Date.now() - began < 60000, `answered in ${Date.now() - began} ms`);
   await E.probe(60000);
   const replies = (await E.msgs()).filter((m) => typeof m.id === 'number');
   const byId = new Map();
@@ -159,10 +163,9 @@ test('1,000 loads of crawler count=10000: coalesced, each answered once, the pag
     const got = byId.get(i) || [];
     assert.equal(got.length, 1, `load #${i}: exactly one reply, got ${JSON.stringify(got.map((m) => m.type + ':' + (m.code || '')))}`);
     const [m] = got;
-    assert.ok(m.type === 'state' || (m.type === 'error' && m.code === 'superseded'), `load #${i}: ${m.type} ${m.code || ''}`);
+    assert.equal(m.type, 'state', `load #${i}: ${m.type} ${m.code || ''}`);
+    assert.equal(m.scenario, 'crawler', `load #${i}`);
   }
-  const applied = replies.filter((m) => m.type === 'state').length;
-  assert.ok(applied <= 50, `coalesced: ${applied} of 1,000 loads were applied`);
   const frame = E.frame();
   await frame.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('data-lanes')) >= 10000, null, { timeout: 60000 });
   assertClean(E);

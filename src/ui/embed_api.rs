@@ -66,7 +66,7 @@ struct Reply {
 
 thread_local! {
     /// The `load` waiting to be applied (a storm of loads applies only the last one).
-    static PENDING: RefCell<Option<(Change, Reply)>> = const { RefCell::new(None) };
+    static PENDING: RefCell<Option<(Change, Vec<Reply>)>> = const { RefCell::new(None) };
     /// Applied loads whose answer is the next `state` message.
     static ANSWERS: RefCell<Vec<Reply>> = const { RefCell::new(Vec::new()) };
 }
@@ -120,24 +120,34 @@ fn error(reply: &Reply, code: &str, message: &str) {
 }
 
 /// Loads are coalesced: each waits for the next turn of the event loop, and a newer one arriving
-/// before then replaces it. The replaced load's one reply is `error` with code `superseded`; the
-/// applied load's is the `state` message that follows it (carrying its `id`).
+/// before then replaces it. Each load's one reply is the `state` message that follows the load
+/// applied last (carrying that load's `id`): a replaced load is answered with what the page now
+/// shows, in arrival order.
 fn defer_load(app: AppState, c: Change, reply: Reply) {
-    let previous = PENDING.with(|p| p.borrow_mut().replace((c, reply)));
-    match previous {
-        Some((_, old)) => error(&old, "superseded", "a later load message replaced this one"),
-        None => {
-            gloo_timers::callback::Timeout::new(0, move || apply_pending(app)).forget();
-        }
+    let first = PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let first = p.is_none();
+        let replies = match p.take() {
+            Some((_, mut replies)) => {
+                replies.push(reply);
+                replies
+            }
+            None => vec![reply],
+        };
+        *p = Some((c, replies));
+        first
+    });
+    if first {
+        gloo_timers::callback::Timeout::new(0, move || apply_pending(app)).forget();
     }
 }
 
 fn apply_pending(app: AppState) {
-    let Some((c, reply)) = PENDING.with(|p| p.borrow_mut().take()) else {
+    let Some((c, replies)) = PENDING.with(|p| p.borrow_mut().take()) else {
         return;
     };
     app.stop_run();
-    ANSWERS.with(|a| a.borrow_mut().push(reply));
+    ANSWERS.with(|a| a.borrow_mut().extend(replies));
     app.update_settings(|s| *s = c.apply(s));
 }
 
