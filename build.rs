@@ -14,6 +14,7 @@ fn main() {
     // A directory is scanned whole: edited, new and removed lesson files all rerun this.
     println!("cargo:rerun-if-changed=lessons");
     println!("cargo:rerun-if-changed=src/lessons/lint.rs");
+    println!("cargo:rerun-if-changed=src/model/scenario_ids.in");
     println!("cargo:rerun-if-changed=build.rs");
 
     let out = match lint::build(Path::new("lessons"), STRICT) {

@@ -25,25 +25,8 @@ use toml::Spanned;
 
 pub const LANGS: [&str; 3] = ["en", "fr", "es"];
 
-/// Scenario lessons: one per catalog id (`crate::model::catalog::IDS`; a test keeps them equal).
-pub const SCENARIO_IDS: [&str; 16] = [
-    "hello",
-    "gather-fetch",
-    "background-task",
-    "timeout",
-    "breakfast",
-    "weather",
-    "weather-partial",
-    "crawler",
-    "unequal-gather",
-    "threads-vs-async",
-    "blocking-mistake",
-    "cpu-bound",
-    "never-awaited",
-    "sync-vs-async-call",
-    "event-loop-order",
-    "promise-combinators",
-];
+/// Scenario lessons: one per catalog id (the list `crate::model::catalog::IDS` reads too).
+pub const SCENARIO_IDS: [&str; 16] = include!("../model/scenario_ids.in");
 
 /// Glossary entries (PRODUCT.md F8).
 pub const GLOSSARY_IDS: [&str; 11] = [

@@ -13,24 +13,7 @@ use super::trace::{Mode, Queue};
 use super::value::Value;
 
 /// Every catalog id, in the order the scenario menu lists them.
-pub const IDS: [&str; 16] = [
-    "hello",
-    "gather-fetch",
-    "background-task",
-    "timeout",
-    "breakfast",
-    "weather",
-    "weather-partial",
-    "crawler",
-    "unequal-gather",
-    "threads-vs-async",
-    "blocking-mistake",
-    "cpu-bound",
-    "never-awaited",
-    "sync-vs-async-call",
-    "event-loop-order",
-    "promise-combinators",
-];
+pub const IDS: [&str; 16] = include!("scenario_ids.in");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParamSpec {

@@ -147,6 +147,11 @@ pub const SPEEDS: [(f64, &str); 5] = [
     (4.0, "4"),
 ];
 
+/// True for one of [`SPEEDS`].
+pub fn is_speed(speed: f64) -> bool {
+    SPEEDS.iter().any(|(v, _)| *v == speed)
+}
+
 pub fn speed_str(speed: f64) -> &'static str {
     SPEEDS
         .iter()

@@ -6,6 +6,8 @@
 //! the view keeps up with the engine it is *live*; after a pause, a step or a replay it plays the
 //! recording and says so (`is_live`).
 
+use super::params::is_speed;
+
 /// `data-run-state` of the app (public test hook).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunState {
@@ -27,9 +29,6 @@ impl RunState {
         }
     }
 }
-
-/// The view speeds offered (`speed` URL values).
-pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Action {
@@ -112,7 +111,7 @@ impl Player {
     pub fn new(speed: f64) -> Self {
         Player {
             state: RunState::Idle,
-            speed: if SPEEDS.contains(&speed) { speed } else { 1.0 },
+            speed: if is_speed(speed) { speed } else { 1.0 },
             at: Vec::new(),
             program: Vec::new(),
             offsets: Vec::new(),
@@ -389,7 +388,7 @@ impl Player {
                 self.sync_shown();
             }
             Action::SetSpeed(s) => {
-                if SPEEDS.contains(&s) {
+                if is_speed(s) {
                     self.speed = s;
                 }
             }

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{now_ms, AppState, RunState};
-use crate::model::player::{Action, RunState as ViewState, SPEEDS};
+use crate::model::params::{is_speed, SPEEDS};
+use crate::model::player::{Action, RunState as ViewState};
 
 /// Applies `action` and mirrors the view into `run_state` and `view_t`.
 pub fn dispatch(app: AppState, action: Action) {
@@ -174,7 +175,7 @@ fn frame(app: AppState, feed: StoredValue<Feed, LocalStorage>, looping: Rc<Cell<
 
 // The engine's clock speed is fixed when a run starts; the view assumes the setting then.
 fn run_speed(speed: f64) -> f64 {
-    if SPEEDS.contains(&speed) {
+    if is_speed(speed) {
         speed
     } else {
         1.0
@@ -224,9 +225,9 @@ pub fn replay(app: AppState) {
 /// The next offered speed up (`+1`) or down (`-1`).
 pub fn nudge_speed(app: AppState, dir: i32) {
     let cur = app.speed.get_untracked();
-    let i = SPEEDS.iter().position(|s| *s == cur).unwrap_or(2) as i32;
+    let i = SPEEDS.iter().position(|(s, _)| *s == cur).unwrap_or(2) as i32;
     let j = (i + dir).clamp(0, SPEEDS.len() as i32 - 1) as usize;
-    if let Some(&s) = SPEEDS.get(j) {
+    if let Some(&(s, _)) = SPEEDS.get(j) {
         if s != cur {
             app.settings.update(|st| st.speed = s);
         }

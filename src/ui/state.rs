@@ -385,19 +385,8 @@ impl AppState {
         if built.programs.is_empty() {
             return None;
         }
-        let run_id = self.run_id.get_untracked() + 1;
-        let n = built.programs.len();
-        self.pending.set_value(Vec::new());
-        self.live.set(vec![Vec::new(); n]);
-        self.live_version.update(|v| *v += 1);
-        self.result.set(None);
-        self.view_t.set(0.0);
-        self.run_id.set(run_id);
-        self.run_t0.set(Some(now_ms()));
-        self.run_state.set(RunState::Running);
         let settings = self.settings.get_untracked();
-        self.run_code.set(settings.code);
-        super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
+        let run_id = self.begin_run(built.programs.len(), &settings);
         let cfg = RunConfig {
             speed: settings.speed,
             lang: settings.code,
@@ -412,6 +401,23 @@ impl AppState {
             self.handle.set_value(Some(Handle::Model(handle)));
         }
         Some(run_id)
+    }
+
+    /// What every run starts with: a new run id, `n` empty live traces, the clock at 0, the
+    /// state `running`, and `runStarted` for a host.
+    fn begin_run(&self, n: usize, settings: &Settings) -> u64 {
+        let run_id = self.run_id.get_untracked() + 1;
+        self.pending.set_value(Vec::new());
+        self.live.set(vec![Vec::new(); n]);
+        self.live_version.update(|v| *v += 1);
+        self.result.set(None);
+        self.view_t.set(0.0);
+        self.run_id.set(run_id);
+        self.run_t0.set(Some(now_ms()));
+        self.run_state.set(RunState::Running);
+        self.run_code.set(settings.code);
+        super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
+        run_id
     }
 
     /// Apply of a program beyond the subset: loads Python and lists CPython's syntax error or
@@ -448,17 +454,7 @@ impl AppState {
             .unwrap_or_else(|| vec![Mode::Sequential, Mode::Concurrent]);
         let n = shown.len();
         self.py.set(PyRun::new(shown));
-        let run_id = self.run_id.get_untracked() + 1;
-        self.pending.set_value(Vec::new());
-        self.live.set(vec![Vec::new(); n]);
-        self.live_version.update(|v| *v += 1);
-        self.result.set(None);
-        self.view_t.set(0.0);
-        self.run_id.set(run_id);
-        self.run_t0.set(Some(now_ms()));
-        self.run_state.set(RunState::Running);
-        self.run_code.set(settings.code);
-        super::embed::post_run_started(run_id, &settings.scenario, settings.mode);
+        let run_id = self.begin_run(n, &settings);
         let done = Rc::new(Cell::new(false));
         let me = *self;
         let current = move || me.run_id.get_untracked() == run_id;

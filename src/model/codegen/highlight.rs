@@ -17,13 +17,13 @@ pub enum TokenKind {
     Function,
 }
 
-const PY_KEYWORDS: &[&str] = &[
+pub(super) const PY_KEYWORDS: &[&str] = &[
     "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
     "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
     "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
-const PY_LITERALS: &[&str] = &["None", "True", "False"];
-const JS_KEYWORDS: &[&str] = &[
+pub(super) const PY_LITERALS: &[&str] = &["None", "True", "False"];
+pub(super) const JS_KEYWORDS: &[&str] = &[
     "async",
     "await",
     "break",
@@ -61,8 +61,8 @@ const JS_KEYWORDS: &[&str] = &[
     "while",
     "yield",
 ];
-const JS_LITERALS: &[&str] = &["null", "true", "false", "undefined"];
-const RS_KEYWORDS: &[&str] = &[
+pub(super) const JS_LITERALS: &[&str] = &["null", "true", "false", "undefined"];
+pub(super) const RS_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "fn",
     "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
     "return", "self", "Self", "static", "struct", "super", "trait", "type", "unsafe", "use",

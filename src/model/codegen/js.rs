@@ -11,44 +11,17 @@ use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{camel, decimal, digits, scaled, Ctx};
 
+fn reserved_js(n: &str) -> bool {
+    use super::highlight::{JS_KEYWORDS, JS_LITERALS};
+    RESERVED.contains(&n) || JS_KEYWORDS.contains(&n) || JS_LITERALS.contains(&n)
+}
+
+/// Names a generated JS program never gives a variable, besides the keywords and literals
+/// the highlighter knows (`highlight::JS_KEYWORDS`): other reserved words and its own names.
 const RESERVED: &[&str] = &[
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "continue",
     "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "export",
-    "extends",
-    "finally",
-    "for",
-    "function",
-    "if",
-    "import",
-    "in",
-    "instanceof",
-    "new",
-    "return",
     "super",
-    "switch",
-    "this",
-    "throw",
-    "try",
-    "typeof",
-    "var",
-    "void",
-    "while",
     "with",
-    "yield",
-    "let",
-    "static",
-    "await",
-    "async",
     "enum",
     "main",
     "sleep",
@@ -88,7 +61,7 @@ pub(crate) fn emit(cx: &Ctx) -> Out {
                 if f.worker && !n.to_ascii_lowercase().contains("thread") {
                     n.push_str("OnThread");
                 }
-                if RESERVED.contains(&n.as_str()) {
+                if reserved_js(n.as_str()) {
                     n.push_str("Job");
                 }
                 n

@@ -9,42 +9,9 @@ use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{any_in, decimal, digits, param_printed, scaled, snake, Ctx};
 
+/// Names a generated Python program never gives a variable, besides the keywords and literals
+/// the highlighter knows (`highlight::PY_KEYWORDS`): builtins and the program's own names.
 const KEYWORDS: &[&str] = &[
-    "False",
-    "None",
-    "True",
-    "and",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "break",
-    "class",
-    "continue",
-    "def",
-    "del",
-    "elif",
-    "else",
-    "except",
-    "finally",
-    "for",
-    "from",
-    "global",
-    "if",
-    "import",
-    "in",
-    "is",
-    "lambda",
-    "nonlocal",
-    "not",
-    "or",
-    "pass",
-    "raise",
-    "return",
-    "try",
-    "while",
-    "with",
-    "yield",
     "print",
     "range",
     "main",
@@ -85,7 +52,10 @@ pub(crate) fn emit(cx: &Ctx) -> Out {
     // Names the waiting code uses, when it is there.
     let waits = cx.any_step(&|s| matches!(s, Step::WaitFor { .. } | Step::Combine { .. }));
     let taken = |n: &str| {
-        KEYWORDS.contains(&n) || (waits && ["task", "tasks", "done", "pending"].contains(&n))
+        super::highlight::PY_KEYWORDS.contains(&n)
+            || super::highlight::PY_LITERALS.contains(&n)
+            || KEYWORDS.contains(&n)
+            || (waits && ["task", "tasks", "done", "pending"].contains(&n))
     };
     let names: Vec<String> =
         cx.g.fns

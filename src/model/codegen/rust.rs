@@ -10,44 +10,12 @@ use super::lower::{Body, Ret, Stmt, Target, Var, TP};
 use super::out::Out;
 use super::{any_in, digits, snake, Ctx};
 
+/// Names a generated Rust program never gives a variable, besides the keywords the highlighter
+/// knows (`highlight::RS_KEYWORDS`): other reserved words and the program's own names.
 const KEYWORDS: &[&str] = &[
-    "as",
-    "async",
-    "await",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "dyn",
-    "else",
-    "enum",
     "extern",
     "false",
-    "fn",
-    "for",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "static",
-    "struct",
-    "super",
-    "trait",
     "true",
-    "type",
-    "unsafe",
-    "use",
-    "where",
-    "while",
     "yield",
     "main",
     "sleep",
@@ -66,18 +34,20 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub(crate) fn emit(cx: &Ctx) -> Out {
-    let names: Vec<String> =
-        cx.g.fns
-            .iter()
-            .map(|f| {
-                let n = snake(&f.name);
-                if KEYWORDS.contains(&n.as_str()) {
-                    format!("{n}_job")
-                } else {
-                    n
-                }
-            })
-            .collect();
+    let names: Vec<String> = cx
+        .g
+        .fns
+        .iter()
+        .map(|f| {
+            let n = snake(&f.name);
+            if KEYWORDS.contains(&n.as_str()) || super::highlight::RS_KEYWORDS.contains(&n.as_str())
+            {
+                format!("{n}_job")
+            } else {
+                n
+            }
+        })
+        .collect();
     let mut rs = Rs {
         cx,
         names,
