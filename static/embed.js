@@ -25,15 +25,22 @@
     if (frame) frame.style.height = Math.ceil(h) + 'px';
   });
 
-  // Frames that reported their height before this script ran: `hello` makes them say it again.
-  function hello() {
-    var frames = document.querySelectorAll('iframe[src*="embed=1"]');
-    for (var i = 0; i < frames.length; i++) {
-      try {
-        frames[i].contentWindow.postMessage({ source: 'async-playground', version: 1, type: 'hello' }, '*');
-      } catch (err) { /* a frame being removed: nothing to size */ }
-    }
+  // Frames that reported their height before this script ran: `hello` makes them say it again
+  // (the listener above is already in place, so no answer is missed). A frame whose app is not
+  // up yet reports by itself once it is; a frame (re)loaded later is greeted on its load event.
+  function hello(f) {
+    try {
+      f.contentWindow.postMessage({ source: 'async-playground', version: 1, type: 'hello' }, '*');
+    } catch (err) { /* a frame being removed: nothing to size */ }
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', hello);
-  else hello();
+  function helloAll() {
+    var frames = document.querySelectorAll('iframe[src*="embed=1"]');
+    for (var i = 0; i < frames.length; i++) hello(frames[i]);
+  }
+  document.addEventListener('load', function (e) {
+    var t = e.target;
+    if (t && t.tagName === 'IFRAME' && /embed=1/.test(t.src)) hello(t);
+  }, true);
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', helloAll);
+  else helloAll();
 })();

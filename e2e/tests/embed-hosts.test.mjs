@@ -119,7 +119,7 @@ test('a Canvas LMS host sizes the frame from lti.frameResize', { timeout: 90000 
   await P.close();
 });
 
-test('a plain page with embed.js sizes every playground frame, each to its own content', { todo: 'embed.js sizing races in this test (frame left at 150 px, under investigation)', timeout: 90000 }, async () => {
+test('a plain page with embed.js sizes every playground frame, each to its own content', { timeout: 90000 }, async () => {
   const html = page('Plain page', frame('one', 'embed=1&scenario=breakfast') + frame('two', 'embed=1&scenario=crawler&count=30'),
     `<script src="${env.app.url}/embed.js" async></script>`);
   const P = await openHost('/plain', html);
@@ -174,7 +174,7 @@ async function visible(f, id) {
   }, id);
 }
 
-test('default embed at 900 px: timeline, figures and console, lesson and code behind tabs', { todo: 'embed.js sizing races in this test (frame left at 150 px, under investigation)', timeout: 90000 }, async () => {
+test('default embed at 900 px: timeline, figures and console, lesson and code behind tabs', { timeout: 90000 }, async () => {
   const P = await openHost('/compact', page('Compact', frame('pg', 'embed=1&scenario=breakfast'), EMBED_JS()), { viewport: { width: 1000, height: 1000 } });
   const { f, height } = await fitted(P, 'pg');
   for (const id of ['timeline', 'total-sequential', 'total-concurrent', 'console']) assert.ok(await visible(f, id), `${id} shown`);
@@ -197,11 +197,37 @@ test('default embed at 900 px: timeline, figures and console, lesson and code be
 let heightAt900 = null;
 // Not met yet (≈1,240 px: the predict card, legend and notes still take room); kept as a todo so
 // the figure is printed on every run.
-test('the default embed of breakfast at 900 px is at most ~900 px tall', { todo: 'compact embed still ≈1,240 px tall' }, () => {
-  assert.ok(heightAt900 !== null && heightAt900 <= 950, `the default embed of breakfast is ${heightAt900} px tall at 900 px`);
+test('the default embed of breakfast at 900 px is at most ~900 px tall', () => {
+  assert.ok(heightAt900 !== null && heightAt900 <= 900, `the default embed of breakfast is ${heightAt900} px tall at 900 px`);
 });
 
-test('view=timeline,console: exactly those panels, no tabs; view=timeline alone', { todo: 'embed.js sizing races in this test (frame left at 150 px, under investigation)', timeout: 90000 }, async () => {
+// A course page with two embeds, one in a 900 px column and one in a 328 px column (a 360 px
+// phone column): each frame takes the height the playground posts, that height is the content's
+// real height, and the 900 px one fits one screen. The second frame starts below the first one's
+// growth, out of view (Chromium then runs no rendering steps in it: no ResizeObserver).
+test('two embeds at 900 and 328 px: posted resize heights are the content heights', { timeout: 120000 }, async () => {
+  const html = page('Two columns', frame('wide', 'embed=1&scenario=breakfast') + frame('narrow', 'embed=1&scenario=breakfast&lang=fr', 328),
+    `<script>window.__resize = {}; addEventListener('message', (e) => { const d = e.data;
+      if (d && d.source === 'async-playground' && d.type === 'resize') for (const f of document.getElementsByTagName('iframe'))
+        if (f.contentWindow === e.source) window.__resize[f.id] = d.height; });</script>` + EMBED_JS());
+  const P = await openHost('/two', html, { viewport: { width: 1000, height: 900 } });
+  for (const [id, max] of [['wide', 900], ['narrow', 1400]]) {
+    const { f, height } = await fitted(P, id);
+    const posted = await P.page.evaluate((id) => window.__resize[id], id);
+    const content = await f.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+    assert.equal(posted, content, `${id}: posted ${posted} px, content ${content} px`);
+    assert.ok(Math.abs(height - content) <= 1, `${id}: frame ${height} px`);
+    assert.ok(height <= max, `${id}: ${height} px tall (at most ${max})`);
+    // Nothing scrolls inside the frame: the frame shows all of it.
+    assert.ok(await f.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1), `${id}: no inner scroll`);
+  }
+  await P.page.$eval('#narrow', (el) => el.scrollIntoView());
+  await screenshot(P.page, 'embed-two-columns', { fullPage: true });
+  assertClean(P);
+  await P.close();
+});
+
+test('view=timeline,console: exactly those panels, no tabs; view=timeline alone', { timeout: 90000 }, async () => {
   const P = await openHost('/views', page('Views', frame('a', 'embed=1&scenario=breakfast&view=timeline,console')
     + frame('b', 'embed=1&scenario=breakfast&view=timeline') + frame('c', 'embed=1&scenario=breakfast&view=code,lesson'), EMBED_JS()));
   const a = await fitted(P, 'a');

@@ -156,13 +156,9 @@ fn act(app: AppState, msg: Inbound, reply: &Reply) {
     match msg {
         Inbound::Hello => {
             post_ready();
-            // A host that listens late has missed the height too.
+            // A host that listens late has missed the height too: measured now, said again.
             if app.embed.get_untracked() {
-                LAST_HEIGHT.with(|h| {
-                    if h.get() >= 0.0 {
-                        post_height(h.get());
-                    }
-                });
+                report_height(true);
             }
         }
         Inbound::Load(c) => defer_load(app, c, reply.clone()),
@@ -210,27 +206,42 @@ fn id_or_null(id: &JsValue) -> JsValue {
 
 thread_local! {
     static LAST_HEIGHT: Cell<f64> = const { Cell::new(-1.0) };
+    /// A measure is scheduled (DOM changes are measured at most once per `MEASURE_MS`).
+    static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+}
+
+const MEASURE_MS: u32 = 100;
+
+/// Measures the content and posts its height if it changed (or always, when `force`).
+fn report_height(force: bool) {
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    // The body's box is the content (the page sets no min-height in embed mode).
+    let h = body.get_bounding_client_rect().height().ceil();
+    if force || h != LAST_HEIGHT.with(Cell::get) {
+        LAST_HEIGHT.with(|c| c.set(h));
+        post_height(h);
+    }
 }
 
 /// Reports the content height to the host whenever it changes (the iframe sizes itself).
+/// A ResizeObserver alone is not enough: Chromium runs no rendering steps (so no observer
+/// callbacks, no `resize` events) in a cross-origin frame scrolled out of view, and a second
+/// frame on a course page, pushed down by the first one's growth, would stay at 150 px. DOM
+/// changes are measured from a timer as well, which such a frame still runs.
 fn observe_height() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
         return;
     };
-    let Some(root) = doc.body() else { return };
-    let measure = root.clone();
-    let report = move || {
-        // The body's box is the content (the page sets no min-height in embed mode).
-        let h = measure.get_bounding_client_rect().height().ceil();
-        if h != LAST_HEIGHT.with(Cell::get) {
-            LAST_HEIGHT.with(|c| c.set(h));
-            post_height(h);
-        }
-    };
-    // The host resizing the frame is a resize of our viewport: measure again then too.
-    let again = report.clone();
-    let _resize = window_event_listener_untyped("resize", move |_| again());
-    let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| report());
+    let _resize = window_event_listener_untyped("resize", move |_| report_height(false));
+    let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| report_height(false));
     if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
         ro.observe(&root);
         // Held for the page's life: an observer nobody references may be collected, and the
@@ -239,4 +250,24 @@ fn observe_height() {
     }
     // Lives as long as the page.
     cb.forget();
+    let changed = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+        if !SCHEDULED.with(|s| s.replace(true)) {
+            gloo_timers::callback::Timeout::new(MEASURE_MS, || {
+                SCHEDULED.with(|s| s.set(false));
+                report_height(false);
+            })
+            .forget();
+        }
+    });
+    if let Ok(mo) = web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()) {
+        let opts = web_sys::MutationObserverInit::new();
+        opts.set_child_list(true);
+        opts.set_subtree(true);
+        opts.set_attributes(true);
+        opts.set_character_data(true);
+        let _ = mo.observe_with_options(&root, &opts);
+        std::mem::forget(mo);
+    }
+    changed.forget();
+    report_height(false);
 }
