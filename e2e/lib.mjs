@@ -213,9 +213,14 @@ export async function runState(page) {
   return page.getAttribute(tid('app'), 'data-run-state');
 }
 
-/** Clicks Run and waits until the run has finished or been cancelled; returns the final state. */
+/** Clicks Run (or, where no Run button is shown, as in presenter mode, presses R as a presenter
+ *  does) and waits until the run has finished or been cancelled; returns the final state. */
 export async function runAndWait(page, { timeout = 30000, button = tid('run') } = {}) {
-  await page.click(button);
+  if (button === tid('run') && !(await page.isVisible(button))) {
+    await page.locator('body').press('r');
+  } else {
+    await page.click(button);
+  }
   const el = await page.waitForSelector(`${tid('app')}[data-run-state="finished"], ${tid('app')}[data-run-state="cancelled"]`, { timeout });
   return el.getAttribute('data-run-state');
 }
