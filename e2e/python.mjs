@@ -76,3 +76,22 @@ export function cpython(file) {
     });
   });
 }
+
+/** Same text, where decimal numbers (printed timings) may differ within `tolMs` (+ 2 %) or their
+ *  own last digit. */
+export function sameLine(got, want, tolMs) {
+  if (got === want) return true;
+  const num = /-?\d+\.\d+/g;
+  if (got.replace(num, '#') !== want.replace(num, '#')) return false;
+  const a = got.match(num) || [];
+  const b = want.match(num) || [];
+  return a.length === b.length && a.every((x, i) => {
+    const step = 10 ** -(b[i].split('.')[1].length);
+    return Math.abs(Number(x) - Number(b[i])) <= Math.max(step, tolMs / 1000 + 0.02 * Math.abs(Number(b[i])));
+  });
+}
+
+const norm = (s) => s.replace(/(?:\/[^\s"']*)?\bprogram\.py\b/g, 'program.py');
+/** stderr lines a reader compares: not the frame lines (indented), which name asyncio's files
+ *  (this machine's python3 and the worker's CPython differ there), and program.py by its name. */
+export const headline = (lines) => lines.filter((l) => !/^\s/.test(l)).map(norm);

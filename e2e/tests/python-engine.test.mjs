@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { start, assertClean } from '../lib.mjs';
-import { pyWorker, cpython, PY_FIXTURES } from '../python.mjs';
+import { pyWorker, cpython, PY_FIXTURES, sameLine, headline } from '../python.mjs';
 
 // Speed 1 by default: at speed s a late browser timer is s times later in scenario ms.
 const SPEED = Number(process.env.AP_PY_SPEED || 1);
@@ -34,23 +34,6 @@ after(async () => { await env?.close(); });
 // eight builds at once and delays both CPython and the browser, so the default is looser.
 const TOL_MS = Number(process.env.AP_PY_TOL_MS || 300);
 const tolMs = (t) => TOL_MS + 0.02 * t;
-
-/** Same text, where decimal numbers (printed timings) may differ within their own tolerance. */
-function sameLine(got, want) {
-  if (got === want) return true;
-  const num = /-?\d+\.\d+/g;
-  if (got.replace(num, '#') !== want.replace(num, '#')) return false;
-  const a = got.match(num) || [];
-  const b = want.match(num) || [];
-  return a.length === b.length && a.every((x, i) => {
-    const step = 10 ** -(b[i].split('.')[1].length);
-    return Math.abs(Number(x) - Number(b[i])) <= Math.max(step, TOL_MS / 1000 + 0.02 * Math.abs(Number(b[i])));
-  });
-}
-
-const norm = (s) => s.replace(/(?:\/[^\s"']*)?\bprogram\.py\b/g, 'program.py');
-/** stderr lines a reader compares: not the frame lines (indented), which name asyncio's files. */
-const headline = (lines) => lines.filter((l) => !/^\s/.test(l)).map(norm);
 
 function prints(trace, stream) {
   return trace.events.filter((e) => e.kind === 'print' && (e.stream || 'stdout') === stream);
@@ -82,7 +65,7 @@ function compare(label, trace, want, { times }) {
   const gotOut = prints(trace, 'stdout');
   const gotText = gotOut.map((e) => e.text);
   const wantText = wantOut.map((l) => l[2]);
-  assert.ok(gotText.length === wantText.length && gotText.every((g, i) => sameLine(g, wantText[i])),
+  assert.ok(gotText.length === wantText.length && gotText.every((g, i) => sameLine(g, wantText[i], TOL_MS)),
     `${label}: stdout as CPython prints it\n got: ${JSON.stringify(gotText)}\nwant: ${JSON.stringify(wantText)}`);
   if (times) {
     gotOut.forEach((e, i) => {
@@ -119,6 +102,24 @@ test(`${fixtures.length} real programs print what python3 prints, in its order a
       assert.deepEqual(streamed.flatMap((m) => m.tasks), done.trace.tasks, `${f}: streamed tasks = done's`);
       compare(`${f} ideal`, ideal.trace, ref[f], { times: true });
       compare(`${f} measured at speed ${SPEED}`, done.trace, ref[f], { times: true });
+    });
+  }
+});
+
+test('at speed 2 the program reads one clock, the scenario\'s: deadlines, call_later, datetime, time', { timeout: 300000 }, async (t) => {
+  // Only the real waits are halved: wait_for/timeout deadlines, loop.time(), call_later,
+  // time.time/perf_counter and the C wall clock (datetime.now, time.localtime) all read scenario
+  // time, in the ideal (virtual clock) and in the measured run, so the text is python3's.
+  for (const f of ['06_wait_for.py', '07_timeout_cm.py', '18_breakfast.py', 'wall_clock.py']) {
+    await t.test(f, async () => {
+      const src = fs.readFileSync(path.join(PY_FIXTURES, f), 'utf8');
+      const [want, msgs] = await Promise.all([cpython(path.join(PY_FIXTURES, f)), W.run(src, { speed: 2 })]);
+      const ideal = msgs.find((m) => m.type === 'ideal');
+      const done = msgs.find((m) => m.type === 'done');
+      assert.ok(ideal && done, `${f}: ${JSON.stringify(msgs.map((m) => m.type === 'error' ? m : m.type))}`);
+      assert.equal(done.trace.speed, 2);
+      compare(`${f} ideal`, ideal.trace, want, { times: true });
+      compare(`${f} measured at speed 2`, done.trace, want, { times: true });
     });
   }
 });

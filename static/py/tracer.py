@@ -45,7 +45,9 @@ _orig_input = builtins.input
 _orig_open = builtins.open
 
 # Set by worker.js: post(json_text) sends one message to the page; wait_ms(ms) returns a promise
-# resolved by a real setTimeout after ms.
+# resolved by a real setTimeout after ms; clock_start(epoch_ms, perf0_ms, speed, virtual),
+# clock_at(ms) and clock_stop() make the worker's wall clock (JS Date.now, which CPython's C clock
+# reads: datetime.now(), time.localtime(), time.strftime()) scenario time during a run.
 _host = None
 CURRENT = None  # the Run in progress, or None
 _WEB_LOOP = [None]  # Pyodide's WebLoop, running outside our runs
@@ -115,6 +117,7 @@ class Run:
             ms = max(0.0, self.limit_ms - now)
         if self.virtual:
             self.vt_ms += ms
+            _host.clock_at(self.vt_ms)
         elif ms > 0:
             self.flush(force=True)
             from pyodide.ffi import run_sync
@@ -141,6 +144,7 @@ class Run:
             ms = max(0.0, self.limit_ms - now)
         if self.virtual:
             self.vt_ms += ms
+            _host.clock_at(self.vt_ms)
         else:
             self.flush(force=True)
             end = _real() + ms / 1000.0 / self.speed
@@ -938,6 +942,8 @@ def _exec_program(run, code):
     sys.modules["__main__"] = main
     builtins.input, builtins.open = _input, _open
     CURRENT = run
+    # The C clock (datetime.now(), time.localtime()) reads the worker's Date.now: scenario time too.
+    _host.clock_start(run.epoch0 * 1000.0, run.t0 * 1000.0, run.speed, run.virtual)
     outcome = None
     # Pyodide marks its WebLoop as always running; asyncio.run refuses to start under a running loop.
     web_loop = events._get_running_loop()
@@ -969,6 +975,7 @@ def _exec_program(run, code):
         except Stop as s:
             outcome = outcome or s
         CURRENT = None
+        _host.clock_stop()
         events._set_running_loop(web_loop)
         sys.stdout, sys.stderr = saved[0], saved[1]
         if saved[2] is not None:

@@ -75,6 +75,7 @@ async function boot(base) {
     py.registerJsModule('ap_host', {
       post: (text) => post(JSON.parse(text)),
       wait_ms: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...clockHost,
     });
     py.runPython('import sys\nsys.path.insert(0, "/ap")\nimport aptracer, ap_host\naptracer.set_host(ap_host)');
     tracer = py.pyimport('aptracer');
@@ -94,6 +95,22 @@ function ensureBoot(base) {
   }
   return booting;
 }
+
+// During a run the worker's wall clock is the scenario's (tracer.py sets it): CPython's C clock
+// reads Date.now, so datetime.now(), time.localtime() and time.strftime() agree with time.time()
+// and loop.time(): virtual time in the ideal run, measured × speed since the start in the real one.
+// performance.now (CPython's monotonic clock, which the tracer measures with) stays real.
+const realDateNow = Date.now.bind(Date);
+let clock = null;
+Date.now = () => {
+  if (!clock) return realDateNow();
+  return clock.epoch + (clock.virtual ? clock.at : (performance.now() - clock.perf0) * clock.speed);
+};
+const clockHost = {
+  clock_start: (epoch, perf0, speed, virtual) => { clock = { epoch, perf0, speed, virtual: !!virtual, at: 0 }; },
+  clock_at: (ms) => { if (clock) clock.at = ms; },
+  clock_stop: () => { clock = null; },
+};
 
 const num = (v, d) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
