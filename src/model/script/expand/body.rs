@@ -1,0 +1,205 @@
+//! The statements of a block → the steps of the task that runs them.
+use super::value::{is_sleep, relocate};
+use super::{Bound, Expand, Scope};
+use crate::model::scenario::{Piece, Step, TaskId};
+use crate::model::script::ast::{Arg, Block, Stmt};
+use crate::model::script::error::{ErrorKind, ScriptError};
+use crate::model::script::limits::{MAX_PRINTS, MAX_STEPS};
+use crate::model::value::Value;
+
+/// Where a statement is expanded: in task `me`, `depth` awaits from `main`, at `line`, `col`.
+#[derive(Clone, Copy)]
+struct Here {
+    me: TaskId,
+    depth: usize,
+    line: usize,
+    col: usize,
+}
+
+impl Expand<'_> {
+    /// The steps of `stmts` (`top`: a function's own block, where `return` may stand).
+    pub(super) fn body(
+        &mut self,
+        stmts: &Block,
+        scope: &mut Scope,
+        me: TaskId,
+        depth: usize,
+        top: bool,
+    ) -> Result<Vec<Step>, ScriptError> {
+        let mut out = Vec::new();
+        for (line, col, st) in stmts {
+            let (line, col) = (*line, *col);
+            let h = Here {
+                me,
+                depth,
+                line,
+                col,
+            };
+            self.count(1, line, col)?;
+            match st {
+                Stmt::Pass => {}
+                Stmt::Print(args) => self.print(args, scope, h, &mut out)?,
+                Stmt::Block(a) => out.push(Step::Block(self.seconds(a, scope, line, col)?)),
+                Stmt::NoAwait(call) => {
+                    if call.name.starts_with("asyncio.") {
+                        return Err(ScriptError::at(line, col, ErrorKind::UnknownStatement));
+                    }
+                    let t = self.instance(call, scope, me, depth)?;
+                    out.push(Step::CallNoAwait(t));
+                }
+                Stmt::CreateTask { target, call } => {
+                    let t = self.instance(call, scope, me, depth)?;
+                    out.push(Step::Spawn(t));
+                    scope.vars.insert(target.clone(), Bound::Task(t));
+                }
+                Stmt::Await { target, what } => {
+                    out.extend(self.await_steps(what, scope, me, depth, line, col)?);
+                    match target {
+                        Some(t) if is_sleep(what) => {
+                            scope.vars.insert(t.clone(), Bound::Val(Value::Null));
+                        }
+                        Some(t) => {
+                            scope.vars.insert(t.clone(), Bound::Result);
+                            scope.result = Some(t.clone());
+                        }
+                        None => {}
+                    }
+                }
+                Stmt::TimeoutWith { .. } => {
+                    return Err(ScriptError::at(line, col, ErrorKind::TryShape));
+                }
+                Stmt::Timeout { .. } | Stmt::With { .. } | Stmt::For { .. } => {
+                    self.nested(st, scope, h, &mut out)?
+                }
+                Stmt::Return(_) if !top => {
+                    return Err(ScriptError::at(line, col, ErrorKind::NestedReturn));
+                }
+                Stmt::Return(a) => {
+                    self.return_steps(a, scope, h, &mut out)?;
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `print(…)`, with at most one `await` among its arguments (awaited first).
+    fn print(
+        &mut self,
+        args: &[Arg],
+        scope: &mut Scope,
+        h: Here,
+        out: &mut Vec<Step>,
+    ) -> Result<(), ScriptError> {
+        let mut awaits = args.iter().enumerate().filter_map(|(k, a)| match a {
+            Arg::Await(what, c) => Some((k, what, *c)),
+            _ => None,
+        });
+        let first = awaits.next();
+        if let Some((_, _, c)) = awaits.next() {
+            return Err(ScriptError::at(h.line, c, ErrorKind::AwaitHere));
+        }
+        if let Some((_, what, _)) = first {
+            out.extend(self.await_steps(what, scope, h.me, h.depth, h.line, h.col)?);
+        }
+        let text = self.print_text(args, scope, h.line, first.map(|x| x.0))?;
+        self.lines += 1 + text
+            .0
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(t) => t.matches('\n').count(),
+                Piece::Result => 0,
+            })
+            .sum::<usize>();
+        if self.lines > MAX_PRINTS {
+            return Err(ScriptError::at(h.line, h.col, ErrorKind::TooManyLines));
+        }
+        out.push(Step::Print(text));
+        if first.is_some() {
+            // The awaited value is the latest result no name can print again.
+            scope.result = None;
+        }
+        Ok(())
+    }
+
+    /// The statements with a block: a deadline, a semaphore held, a loop unrolled.
+    fn nested(
+        &mut self,
+        st: &Stmt,
+        scope: &mut Scope,
+        h: Here,
+        out: &mut Vec<Step>,
+    ) -> Result<(), ScriptError> {
+        let Here {
+            me,
+            depth,
+            line,
+            col,
+        } = h;
+        match st {
+            Stmt::Timeout {
+                secs,
+                body,
+                on_timeout,
+            } => {
+                let ms = self.seconds(secs, scope, line, col)?;
+                let body = self.body(body, scope, me, depth, false)?;
+                let on_timeout = self.body(on_timeout, scope, me, depth, false)?;
+                out.push(Step::Timeout {
+                    ms,
+                    body,
+                    on_timeout,
+                });
+            }
+            Stmt::With { sem, body } => {
+                let s = self.sem(sem, line, col)?;
+                out.push(Step::Acquire(s));
+                out.extend(self.body(body, scope, me, depth, false)?);
+                out.push(Step::Release(s));
+            }
+            Stmt::For {
+                var,
+                from,
+                to,
+                body,
+            } => {
+                let (a, b) = self.bounds(from, to.as_ref(), scope, line, MAX_STEPS, "steps")?;
+                for i in a..b {
+                    scope.vars.insert(var.clone(), Bound::Val(Value::Int(i)));
+                    out.extend(self.body(body, scope, me, depth, false)?);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A function's last statement, `return …`.
+    fn return_steps(
+        &mut self,
+        a: &Arg,
+        scope: &Scope,
+        h: Here,
+        out: &mut Vec<Step>,
+    ) -> Result<(), ScriptError> {
+        let v = match a {
+            // `return await …`: the awaited result is the task's result (a sleep's is None).
+            Arg::Await(what, _) => {
+                out.extend(self.await_steps(what, scope, h.me, h.depth, h.line, h.col)?);
+                is_sleep(what).then_some(Value::Null)
+            }
+            Arg::Name(n, c) if matches!(scope.vars.get(n), Some(Bound::Result)) => {
+                if scope.result.as_deref() != Some(n.as_str()) {
+                    return Err(ScriptError::at(h.line, *c, ErrorKind::NotATask(n.clone())));
+                }
+                None
+            }
+            other => Some(self.value(other, scope).map_err(|e| relocate(e, h.line))?),
+        };
+        // Returning the latest result keeps it (the task's result register).
+        if let Some(v) = v {
+            out.push(Step::Return(v));
+        }
+        Ok(())
+    }
+}
