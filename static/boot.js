@@ -129,7 +129,10 @@ function registerServiceWorker() {
 
 try {
   const glue = await import(GLUE);
-  await glue.default();
+  const wasm = await glue.default();
+  // Test and bench hook (README): the size in bytes of the wasm linear memory. It only ever grows,
+  // so a figure that keeps rising over repeated runs is a leak in the Rust heap.
+  globalThis.asyncPlaygroundWasmBytes = () => wasm.memory.buffer.byteLength;
   removeBootNotice();
   registerServiceWorker();
 } catch (err) {
