@@ -21,7 +21,13 @@ fn main() {
         Ok(s) => print!("{}", generate(&s, lang).text),
         Err(errs) => {
             for e in errs {
-                eprintln!("{}", e.text(async_playground::model::params::Lang::En));
+                eprintln!(
+                    "{}",
+                    async_playground::i18n::script_error(
+                        async_playground::model::params::Lang::En,
+                        &e
+                    )
+                );
             }
             std::process::exit(1);
         }

@@ -2,7 +2,7 @@
 pub mod lessons;
 pub mod model;
 
-#[cfg(target_arch = "wasm32")]
+// UI words: pure, so the tables are tested natively too.
 pub mod i18n;
 // The runtime's pure pieces (timer grouping, semaphore) are unit-tested natively.
 pub mod runtime;

@@ -5,6 +5,7 @@
 
 use proptest::prelude::*;
 
+use async_playground::i18n::script_error;
 use async_playground::model::codegen::generate;
 use async_playground::model::params::Lang;
 use async_playground::model::plan::plan;
@@ -20,7 +21,7 @@ fn check_errors_point_inside(src: &str) -> Result<(), TestCaseError> {
             prop_assert!(e.line >= 1 && e.line <= lines, "line {} of {lines}", e.line);
             prop_assert!(e.col >= 1);
             for lang in Lang::ALL {
-                prop_assert!(!e.text(lang).is_empty());
+                prop_assert!(!script_error(lang, &e).is_empty());
             }
         }
     }
@@ -57,7 +58,7 @@ proptest! {
         if let Err(errs) = compile(&src, Mode::Concurrent) {
             for e in errs {
                 for lang in Lang::ALL {
-                    let t = e.text(lang);
+                    let t = script_error(lang, &e);
                     let hidden = t.chars().find(|c| {
                         c.is_control()
                             || matches!(

@@ -4,6 +4,9 @@
 mod en;
 mod es;
 mod fr;
+mod script;
+
+pub use script::{script_error, script_error_kind, script_words, ScriptWords};
 
 use crate::model::params::{Lang, Notice, Theme, ViewMode, Why};
 use crate::model::scenario::CodeLang;

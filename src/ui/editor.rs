@@ -172,7 +172,7 @@ fn EditorCard() -> impl IntoView {
                 <Show when=move || !errors().is_empty()>
                     <ul class="ap-editor-errors" data-testid="editor-errors">
                         {move || errors().into_iter().map(|e| {
-                            let text = e.text(lang());
+                            let text = crate::i18n::script_error(lang(), &e);
                             let (line, col) = (e.line, e.col);
                             view! {
                                 <li data-testid="editor-error" data-line=line data-col=col>

@@ -243,7 +243,10 @@ pub fn build_programs(s: &Settings) -> Built {
             {
                 Ok(p) => built.programs.push(p),
                 Err(errs) => {
-                    let first = errs.first().map(|e| e.text(Lang::En)).unwrap_or_default();
+                    let first = errs
+                        .first()
+                        .map(|e| crate::i18n::script_error(Lang::En, e))
+                        .unwrap_or_default();
                     built.error = Some(ScenarioError::Invalid(first));
                     built.script_errors = errs;
                     built.programs.clear();

@@ -1,6 +1,5 @@
 //! The compiler end to end: what a script prints, and where and why it is refused.
 use super::*;
-use crate::model::params::Lang;
 use crate::model::scenario::{CodeLang, Piece, Step, Text};
 use crate::model::value::Value;
 
@@ -158,12 +157,14 @@ fn errors_name_line_and_column() {
     assert_eq!(e.kind, ErrorKind::UnknownFunction("f".into()));
     let e = err("def main():\n    pass\n");
     assert_eq!(e.kind, ErrorKind::NotAsync("main".into()));
-    assert!(e
-        .text(Lang::Fr)
-        .starts_with("ligne 1, colonne 1\u{a0}: main doit"));
-    assert!(err("s = asyncio.Semaphore(0)\n")
-        .text(Lang::Es)
-        .contains("de 1 a 1000"));
+    assert_eq!((e.line, e.col), (1, 1));
+    assert_eq!(
+        err("s = asyncio.Semaphore(0)\n").kind,
+        ErrorKind::BadNumber {
+            min: "1".into(),
+            max: "1000".into()
+        }
+    );
 }
 
 #[test]
@@ -259,7 +260,6 @@ fn tasks_left_running_when_main_returns_are_refused_where_they_start() {
     let e = err("import asyncio\nasync def bg():\n    await asyncio.sleep(1)\n    print(\"late\")\nasync def main():\n    t = asyncio.create_task(bg())\n    await asyncio.sleep(0.1)\nasyncio.run(main())\n");
     assert_eq!((e.line, e.col), (6, 29));
     assert_eq!(e.kind, ErrorKind::StillRunning("bg".into()));
-    assert!(e.text(Lang::En).contains("CPython cancels it"));
     // Created and never given a turn: CPython cancels it before it starts.
     let e = err(
         &main_of("    t = asyncio.create_task(asyncio_job())\n    print(1)").replace(
@@ -335,7 +335,6 @@ fn limits_name_what_they_limit() {
     assert_eq!(s.tasks.len(), 1);
     let e = err(&main_of("    for i in range(20001):\n        print(i)"));
     assert_eq!((e.line, e.kind.clone()), (4, ErrorKind::TooManyLines));
-    assert!(e.text(Lang::En).contains("more than 20000 lines"));
     // Blocks nested too deep: said so, at the first statement past the limit.
     let mut deep = String::from("async def main():\n");
     for d in 1..=MAX_DEPTH + 1 {
@@ -348,7 +347,6 @@ fn limits_name_what_they_limit() {
     let e = err(&deep);
     assert_eq!(e.kind, ErrorKind::TooDeep(Nesting::Blocks));
     assert_eq!((e.line, e.col), (MAX_DEPTH + 2, 4 * (MAX_DEPTH + 1) + 1));
-    assert!(e.text(Lang::En).contains("blocks inside one another"));
     // Eleven blocks deep, a call with a signed argument inside is no nesting problem.
     let mut ok_deep =
         String::from("import asyncio\nasync def f(x):\n    pass\nasync def main():\n");
@@ -364,7 +362,7 @@ fn limits_name_what_they_limit() {
     let e = err(
         "async def f():\n    await f()\nasync def main():\n    await f()\nasyncio.run(main())\n",
     );
-    assert!(e.text(Lang::Fr).contains("fonctions qui s’attendent"));
+    assert_eq!(e.kind, ErrorKind::TooDeep(Nesting::Awaits));
 }
 
 #[test]
@@ -394,7 +392,6 @@ fn whole_program_time_is_bounded_before_it_runs() {
             ms: 75_000
         }
     );
-    assert!(e.text(Lang::Es).contains("como máximo 60 s por programa"));
     // Blocking in all, beyond the time the program lasts for main: counted separately.
     let e = err("import asyncio, time\nasync def b():\n    time.sleep(40)\nasync def main():\n    await asyncio.gather(b(), b())\nasyncio.run(main())\n");
     assert!(matches!(e.kind, ErrorKind::TooLongInAll { .. }), "{e:?}");
@@ -409,13 +406,14 @@ fn a_bom_is_nothing_and_no_message_hides_a_character() {
     assert_eq!(p, ["1"]);
     for bad in ["\u{200b}", "\u{feff}", "\u{1}", "\u{202e}", "\u{a0}"] {
         let e = err(&main_of(&format!("    print(1){bad}")));
-        for lang in Lang::ALL {
-            let t = e.kind.text(lang);
-            assert!(!t.contains(bad), "{t:?}");
-            assert!(
-                t.contains(&format!("U+{:04X}", bad.chars().next().unwrap() as u32)),
-                "{t}"
-            );
-        }
+        // The words are checked in `i18n::script`; here, the text they are made from.
+        let ErrorKind::Unexpected { found: t, .. } = &e.kind else {
+            panic!("{e:?}");
+        };
+        assert!(!t.contains(bad), "{t:?}");
+        assert!(
+            t.contains(&format!("U+{:04X}", bad.chars().next().unwrap() as u32)),
+            "{t}"
+        );
     }
 }
