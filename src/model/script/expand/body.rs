@@ -1,9 +1,17 @@
-//! The statements of a block → the steps of the task that runs them.
+//! The statements of a block → the steps of the task that runs them; a call of an `async def`
+//! → a new task (the two recurse into each other).
+use std::collections::BTreeMap;
+
+use super::state::{Bound, Expand, Scope};
 use super::value::{is_sleep, relocate};
-use super::{Bound, Expand, Scope};
+use crate::model::scenario::TaskDef;
 use crate::model::scenario::{Piece, Step, TaskId};
+use crate::model::script::ast::Call;
 use crate::model::script::ast::{Arg, Block, Stmt};
+use crate::model::script::error::Nesting;
 use crate::model::script::error::{ErrorKind, ScriptError};
+use crate::model::script::format::py_str;
+use crate::model::script::limits::{MAX_DEPTH, MAX_TASKS};
 use crate::model::script::limits::{MAX_PRINTS, MAX_STEPS};
 use crate::model::value::Value;
 
@@ -201,5 +209,181 @@ impl Expand<'_> {
             out.push(Step::Return(v));
         }
         Ok(())
+    }
+}
+
+impl Expand<'_> {
+    /// A new task running `call`, child of `parent`; returns its id.
+    fn instance(
+        &mut self,
+        call: &Call,
+        scope: &Scope,
+        parent: TaskId,
+        depth: usize,
+    ) -> Result<TaskId, ScriptError> {
+        let (line, col) = (call.line, call.col);
+        if depth > MAX_DEPTH {
+            return Err(ScriptError::at(
+                line,
+                col,
+                ErrorKind::TooDeep(Nesting::Awaits),
+            ));
+        }
+        let Some(f) = self.m.funcs.get(&call.name) else {
+            let kind = if call.name.contains('.') {
+                ErrorKind::UnknownCall(call.name.clone())
+            } else {
+                ErrorKind::UnknownFunction(call.name.clone())
+            };
+            return Err(ScriptError::at(line, col, kind));
+        };
+        if f.params.len() != call.args.len() {
+            return Err(ScriptError::at(
+                line,
+                col,
+                ErrorKind::arity(&call.name, f.params.len(), call.args.len()),
+            ));
+        }
+        let mut vars = BTreeMap::new();
+        let mut shown = Vec::new();
+        for (p, a) in f.params.iter().zip(&call.args) {
+            let v = self.value(a, scope).map_err(|e| relocate(e, line))?;
+            shown.push(py_str(&v));
+            vars.insert(p.clone(), Bound::Val(v));
+        }
+        if self.tasks.len() >= MAX_TASKS {
+            return Err(ScriptError::at(
+                line,
+                col,
+                ErrorKind::TooMany {
+                    what: "tasks",
+                    max: MAX_TASKS - 1,
+                },
+            ));
+        }
+        let id = self.tasks.len();
+        // Named by the function and its first argument (`download a`): the code views then
+        // recognise the tasks of one function as one `async def`.
+        let name = match shown.first() {
+            Some(first) => format!("{} {first}", call.name),
+            None => call.name.clone(),
+        };
+        self.tasks
+            .push(TaskDef::new(name, Some(parent), Vec::new()));
+        self.origins.push((line, col));
+        let mut inner = Scope { vars, result: None };
+        let body = self.function_body(&f.body, &mut inner, id, depth + 1)?;
+        if let Some(t) = self.tasks.get_mut(id) {
+            t.body = body;
+        }
+        Ok(id)
+    }
+
+    /// The tasks an `await`, `gather` argument or `create_task` names: a new instance for a
+    /// call, the bound task for a name, one per index for a spread.
+    fn targets(
+        &mut self,
+        a: &Arg,
+        scope: &Scope,
+        me: TaskId,
+        depth: usize,
+        line: usize,
+    ) -> Result<Vec<TaskId>, ScriptError> {
+        match a {
+            Arg::Call(c) => Ok(vec![self.instance(c, scope, me, depth)?]),
+            Arg::Name(n, col) => match scope.vars.get(n) {
+                Some(Bound::Task(t)) => Ok(vec![*t]),
+                _ => Err(ScriptError::at(line, *col, ErrorKind::NotATask(n.clone()))),
+            },
+            Arg::Spread { call, var, range } => {
+                let (from, to) = self.bounds(
+                    &range.0,
+                    range.1.as_deref(),
+                    scope,
+                    line,
+                    MAX_TASKS - 1,
+                    "tasks",
+                )?;
+                let mut out = Vec::new();
+                let mut inner = Scope {
+                    vars: scope.vars.clone(),
+                    result: scope.result.clone(),
+                };
+                for i in from..to {
+                    inner.vars.insert(var.clone(), Bound::Val(Value::Int(i)));
+                    out.push(self.instance(call, &inner, me, depth)?);
+                }
+                Ok(out)
+            }
+            other => {
+                let col = match other {
+                    Arg::Num(_, c) | Arg::Str(_, c) | Arg::FStr(_, c) | Arg::Await(_, c) => *c,
+                    _ => 1,
+                };
+                Err(ScriptError::at(
+                    line,
+                    col,
+                    ErrorKind::Unexpected {
+                        found: "a value".into(),
+                        wanted: "a task or a call",
+                    },
+                ))
+            }
+        }
+    }
+
+    /// A function's body: like Python, a function that ends without `return` returns `None`.
+    pub(super) fn function_body(
+        &mut self,
+        stmts: &Block,
+        scope: &mut Scope,
+        me: TaskId,
+        depth: usize,
+    ) -> Result<Vec<Step>, ScriptError> {
+        let mut out = self.body(stmts, scope, me, depth, true)?;
+        if !matches!(stmts.last(), Some((_, _, Stmt::Return(_)))) {
+            out.push(Step::Return(Value::Null));
+        }
+        Ok(out)
+    }
+
+    /// The steps of `await <what>`: a sleep, a gather, or each task it names in turn.
+    fn await_steps(
+        &mut self,
+        what: &Arg,
+        scope: &Scope,
+        me: TaskId,
+        depth: usize,
+        line: usize,
+        col: usize,
+    ) -> Result<Vec<Step>, ScriptError> {
+        Ok(match what {
+            Arg::Call(c) if c.name == "asyncio.sleep" => {
+                let a = match c.args.as_slice() {
+                    [a] | [a, _] => a,
+                    _ => {
+                        return Err(ScriptError::at(
+                            line,
+                            c.col,
+                            ErrorKind::arity("asyncio.sleep", 1, c.args.len()),
+                        ))
+                    }
+                };
+                vec![Step::Sleep(self.seconds(a, scope, line, c.col)?)]
+            }
+            Arg::Call(c) if c.name == "asyncio.gather" => {
+                let mut ids = Vec::new();
+                for a in &c.args {
+                    ids.extend(self.targets(a, scope, me, depth, line)?);
+                }
+                self.count(ids.len(), line, col)?;
+                vec![Step::Gather(ids)]
+            }
+            other => self
+                .targets(other, scope, me, depth, line)?
+                .into_iter()
+                .map(Step::Await)
+                .collect(),
+        })
     }
 }

@@ -1,5 +1,5 @@
 //! Values where the program is expanded: literals, names, f-strings, seconds and ranges.
-use super::{Bound, Expand, Scope};
+use super::state::{Bound, Expand, Scope};
 use crate::model::scenario::{Piece, Text};
 use crate::model::script::ast::Arg;
 use crate::model::script::error::{visible, ErrorKind, ScriptError};

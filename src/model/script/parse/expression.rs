@@ -1,5 +1,5 @@
 //! Arguments: literals, names, calls, `-x`, `await x` and the spread `*(f(i) for i in range(…))`.
-use super::Cursor;
+use super::cursor::Cursor;
 use crate::model::script::ast::{Arg, Call};
 use crate::model::script::error::{ErrorKind, Nesting, ScriptError};
 use crate::model::script::limits::MAX_DEPTH;

@@ -1,8 +1,8 @@
 //! The top level: imports, `async def`, semaphores and the one `asyncio.run(main())`.
 use std::collections::BTreeMap;
 
-use super::statement::own_name;
-use super::{child_block, Cursor};
+use super::cursor::Cursor;
+use super::statement::{child_block, own_name};
 use crate::model::script::ast::{Func, Module};
 use crate::model::script::error::{ErrorKind, ScriptError};
 use crate::model::script::token::{Line, Tok};

@@ -1,20 +1,21 @@
 //! The statements inside an `async def`, one per line; a line ending in `:` opens a block.
-use super::{child_block, Cursor};
+use super::cursor::Cursor;
 use crate::model::script::ast::{Arg, Block, Stmt};
-use crate::model::script::error::{ErrorKind, ScriptError};
+use crate::model::script::error::{ErrorKind, Nesting, ScriptError};
+use crate::model::script::limits::MAX_DEPTH;
 use crate::model::script::token::{Line, Tok};
 
 /// Names of Python's built-ins that the editor relies on: a script may not rebind them.
 const BUILTINS: [&str; 7] = ["print", "range", "asyncio", "time", "None", "True", "False"];
 
 /// Where a statement stands: the lines, the next to read, its block's indentation and depth.
-pub(super) struct Place<'l, 'i> {
-    pub(super) lines: &'l [Line],
-    pub(super) i: &'i mut usize,
-    pub(super) indent: usize,
-    pub(super) depth: usize,
+struct Place<'l, 'i> {
+    lines: &'l [Line],
+    i: &'i mut usize,
+    indent: usize,
+    depth: usize,
     /// Line and column of the statement.
-    pub(super) at: (usize, usize),
+    at: (usize, usize),
 }
 
 impl Place<'_, '_> {
@@ -24,7 +25,7 @@ impl Place<'_, '_> {
     }
 }
 
-pub(super) fn statement(c: &mut Cursor, p: &mut Place) -> Result<Stmt, ScriptError> {
+fn statement(c: &mut Cursor, p: &mut Place) -> Result<Stmt, ScriptError> {
     if c.is_name("pass") {
         c.i += 1;
         c.end()?;
@@ -199,4 +200,60 @@ pub(super) fn own_name(name: &str, line: usize, col: usize) -> Result<(), Script
         ));
     }
     Ok(())
+}
+
+/// Parses the statements of a block starting at `lines[*i]`, all at indentation `indent`.
+fn block(lines: &[Line], i: &mut usize, indent: usize, depth: usize) -> Result<Block, ScriptError> {
+    if depth > MAX_DEPTH {
+        let (no, col) = lines.get(*i).map_or((1, 1), |l| (l.no, l.indent + 1));
+        return Err(ScriptError::at(
+            no,
+            col,
+            ErrorKind::TooDeep(Nesting::Blocks),
+        ));
+    }
+    let mut out = Vec::new();
+    while let Some(l) = lines.get(*i) {
+        if l.indent < indent {
+            break;
+        }
+        if l.indent > indent {
+            return Err(ScriptError::at(l.no, l.indent + 1, ErrorKind::Indent));
+        }
+        *i += 1;
+        let mut c = Cursor::new(l);
+        let col = c.col();
+        let mut place = Place {
+            lines,
+            i: &mut *i,
+            indent,
+            depth,
+            at: (l.no, col),
+        };
+        let stmt = statement(&mut c, &mut place)?;
+        out.push((l.no, col, stmt));
+    }
+    Ok(out)
+}
+
+/// The block after a line ending in `:` (more indented than `indent`).
+pub(super) fn child_block(
+    lines: &[Line],
+    i: &mut usize,
+    indent: usize,
+    depth: usize,
+    at: (usize, usize),
+) -> Result<Block, ScriptError> {
+    match lines.get(*i) {
+        Some(next) if next.indent > indent => block(lines, i, next.indent, depth + 1),
+        Some(next) => Err(ScriptError::at(next.no, next.indent + 1, ErrorKind::Indent)),
+        None => Err(ScriptError::at(
+            at.0,
+            at.1,
+            ErrorKind::Unexpected {
+                found: "the end of the script".into(),
+                wanted: "an indented block",
+            },
+        )),
+    }
 }
