@@ -43,6 +43,8 @@ pub struct Layout {
     pub now_font: f64,
     /// The lane names' font size (the stylesheet's: 13 px, 24 px in presenter mode).
     pub label_font: f64,
+    /// Presenter type scale (1 at 1280×720, 1.5 at 1920×1080; the stylesheet's `--pt` / 24 px).
+    pub k: f64,
 }
 
 /// A bold lane name is at most this many em per character (system fonts, digits included).
@@ -73,7 +75,27 @@ impl Layout {
             foot_h: k(30.0, 44.0),
             now_font: k(12.0, 24.0),
             label_font: k(13.0, 24.0),
+            k: 1.0,
         }
+    }
+    /// Presenter sizes times `k` (the projector's type scale, `presenter_scale`).
+    pub fn scaled(mut self, k: f64) -> Self {
+        let k = k.clamp(1.0, 2.0);
+        self.k = k;
+        self.x0 *= k;
+        for v in [
+            &mut self.lane_h,
+            &mut self.bar_h,
+            &mut self.axis_h,
+            &mut self.head_h,
+            &mut self.foot_h,
+            &mut self.now_font,
+            &mut self.label_font,
+        ] {
+            *v = (*v * k).round();
+        }
+        self.plot_w = (self.w - self.x0 - 14.0).max(40.0);
+        self
     }
     pub fn scale(&self, end_ms: f64) -> Scale {
         Scale::new(end_ms, self.x0, self.plot_w).with_overhang(OVERHANG_PX)
@@ -108,10 +130,28 @@ impl Layout {
             + self.foot_h
             + 2.0;
         if lanes > 0 && avail > 0.0 {
-            self.lane_h = ((avail - fixed) / lanes as f64).clamp(28.0, 72.0).floor();
-            self.bar_h = (self.lane_h * 0.62).clamp(18.0, 40.0).floor();
+            let k = self.k;
+            self.lane_h = ((avail - fixed) / lanes as f64)
+                .clamp(28.0 * k, 72.0 * k)
+                .floor();
+            self.bar_h = (self.lane_h * 0.62).clamp(18.0 * k, 40.0 * k).floor();
         }
         self
+    }
+}
+
+/// The presenter's type scale: 1 up to 1280×720, then as the screen grows (1.5 at 1920×1080),
+/// at most 2 — the stylesheet's `--pt: clamp(24px, min(1.875vw, 3.3333vh), 48px)` over 24 px.
+/// Read when the layout is (re)computed, which a change of the window's size triggers.
+fn presenter_scale() -> f64 {
+    let Some(w) = web_sys::window() else {
+        return 1.0;
+    };
+    let px =
+        |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| v.ok().and_then(|v| v.as_f64());
+    match (px(w.inner_width()), px(w.inner_height())) {
+        (Some(vw), Some(vh)) => (vw / 1280.0).min(vh / 720.0).clamp(1.0, 2.0),
+        _ => 1.0,
     }
 }
 
@@ -688,7 +728,14 @@ fn TimelineSvg(
                 .collect::<Vec<_>>()
         });
         let panels = s.ideal.with(|t| if only.is_some() { 1 } else { t.len() });
-        let lay = Layout::new(width.get(), app.presenter.get()).fit_labels(names.iter().copied());
+        let lay = Layout::new(width.get(), app.presenter.get());
+        // A projector's type grows with the screen (the stylesheet's `--pt`).
+        let lay = if app.presenter.get() && lay.label_font > 13.0 {
+            lay.scaled(presenter_scale())
+        } else {
+            lay
+        };
+        let lay = lay.fit_labels(names.iter().copied());
         if app.presenter.get() {
             lay.fit_height(avail_h.get(), names.len(), panels)
         } else {
@@ -892,6 +939,12 @@ fn LaneRow(
     let colour = seeing.lane_colour(lane.program, lane.task);
     let ci = seeing.colour_of(lane.program, lane.task);
     let mid = lane.y + lay.lane_h / 2.0;
+    // A bar's label sits on the bar's middle: 4 px below it at 12–13 px, 0.35 em at a projector's sizes.
+    let label_dy = if lay.label_font > 13.0 {
+        0.35 * lay.label_font
+    } else {
+        4.0
+    };
     let top = mid - lay.bar_h / 2.0;
     let name = lane.name.clone();
     let indent = Layout::name_x(lane.depth) - 10.0;
@@ -936,7 +989,7 @@ fn LaneRow(
                     on:mouseleave=move |_| tip.set(None)
                     on:blur=move |_| tip.set(None)
                 />
-                {label.map(|l| view! { <text class="ap-bar-label" x=b.x + 8.0 y=mid + 4.0>{l}</text> })}
+                {label.map(|l| view! { <text class="ap-bar-label" x=b.x + 8.0 y=mid + label_dy>{l}</text> })}
             }
         })
         .collect_view();
