@@ -871,6 +871,7 @@ fn Panel(
     tip: RwSignal<Option<Tip>>,
     focusable: Memo<bool>,
 ) -> impl IntoView {
+    let app = use_app();
     let clip = format!("ap-clip-{p}");
     let clip_url = format!("url(#{clip})");
     let field = move |f: fn(&PanelView) -> f64| {
@@ -913,9 +914,21 @@ fn Panel(
             <rect class="ap-panel-bg" x=2 y=y width=move || layout.get().w - 4.0 height=h rx=8 />
             <text class="ap-panel-title" x=12 y=move || y() + head()>{move || text(|x| x.title.clone())}</text>
             <text class="ap-panel-caption" x=move || layout.get().w - 12.0 y=move || y() + head() text-anchor="end">{move || text(|x| x.caption.clone())}</text>
-            <For each=lanes key=|l| l.sig let:lane>
-                <LaneRow lane layout clip_url=clip_url.clone() tip focusable />
-            </For>
+            {move || {
+                // Rows are rebuilt whenever their `sig` changes. Leptos keeps an entry (and its
+                // allocation) for each row's owner in the owner the `For` was made under, and for
+                // each reactive attribute in the signals it read, until those are cleaned up or
+                // change: a `For` of its own per run, and rows that read `focusable` once, free
+                // them (issue 16: ~110 KB of wasm memory per compare run kept for ever otherwise).
+                app.run_id.track();
+                let focus = focusable.get();
+                let clip_url = clip_url.clone();
+                view! {
+                    <For each=lanes key=|l| l.sig let:lane>
+                        <LaneRow lane layout clip_url=clip_url.clone() tip focus />
+                    </For>
+                }
+            }}
         </g>
     }
 }
@@ -926,7 +939,7 @@ fn LaneRow(
     layout: Memo<Layout>,
     clip_url: String,
     tip: RwSignal<Option<Tip>>,
-    focusable: Memo<bool>,
+    focus: bool,
 ) -> impl IntoView {
     let app = use_app();
     let lay = layout.get_untracked();
@@ -981,9 +994,9 @@ fn LaneRow(
                     style:fill=fill
                     style:stroke=stroke
                     stroke-dasharray=dash
-                    tabindex=move || focusable.get().then_some("0")
-                    role=move || focusable.get().then_some("img")
-                    aria-label=move || focusable.get().then(|| text.clone())
+                    tabindex=focus.then_some("0")
+                    role=focus.then_some("img")
+                    aria-label=focus.then_some(text)
                     on:mouseenter=move |_| show()
                     on:focus=move |_| show2()
                     on:mouseleave=move |_| tip.set(None)
@@ -1003,9 +1016,9 @@ fn LaneRow(
             view! {
                 <g class="ap-badge" class:is-failed=failed>
                     <rect data-testid="bar" data-state=b.state.as_str() data-start=format!("{:.1}", b.start) x=x y=top + 1.0 width=16 height=lay.bar_h - 2.0 rx=3
-                        tabindex=move || focusable.get().then_some("0")
-                        role=move || focusable.get().then_some("img")
-                        aria-label=move || focusable.get().then(|| text.clone())
+                        tabindex=focus.then_some("0")
+                        role=focus.then_some("img")
+                        aria-label=focus.then_some(text)
                         on:mouseenter=move |_| tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }))
                         on:mouseleave=move |_| tip.set(None)
                     />
