@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { start, tid, assertClean, screenshot, axe } from '../lib.mjs';
+import { start, tid, assertClean, screenshot, axe, runAndWait } from '../lib.mjs';
 
 let env;
 let hosts;
@@ -195,11 +195,27 @@ test('default embed at 900 px: timeline, figures and console, lesson and code be
 });
 
 let heightAt900 = null;
-// Not met yet (≈1,240 px: the predict card, legend and notes still take room); kept as a todo so
-// the figure is printed on every run.
 test('the default embed of breakfast at 900 px is at most ~900 px tall', () => {
   assert.ok(heightAt900 !== null && heightAt900 <= 900, `the default embed of breakfast is ${heightAt900} px tall at 900 px`);
 });
+
+// And it stays so once it has run, in every language: the console fills, the answer shows, the
+// player's state word stays on the buttons' row, the legend lists only this scenario's states.
+for (const lang of ['en', 'fr', 'es']) {
+  test(`the default embed of breakfast at 900 px stays at most 900 px tall after a run (${lang})`, { timeout: 90000 }, async () => {
+    const P = await openHost(`/after-${lang}`, page('After a run', frame('pg', `embed=1&scenario=breakfast&lang=${lang}`), EMBED_JS()), { viewport: { width: 1000, height: 1000 } });
+    const before = await fitted(P, 'pg');
+    assert.equal(await runAndWait(before.f, { timeout: 60000 }), 'finished');
+    await before.f.waitForSelector(`${tid('console')} .ap-console-line`);
+    const { f, height } = await fitted(P, 'pg');
+    const legend = await f.$$eval('.ap-legend-items li', (li) => li.length);
+    if (height > 900) await screenshot(P.page, `embed-after-run-${lang}-failed`, { fullPage: true });
+    assert.ok(height <= 900, `${lang}: ${before.height} px before the run, ${height} px after it`);
+    assert.ok(legend <= 4, `${lang}: the legend lists breakfast's states and the ideal, not all eight (${legend} items)`);
+    assertClean(P);
+    await P.close();
+  });
+}
 
 // A course page with two embeds, one in a 900 px column and one in a 328 px column (a 360 px
 // phone column): each frame takes the height the playground posts, that height is the content's

@@ -70,9 +70,10 @@ fn key_word(lang: Lang, w: &str) -> &'static str {
 pub fn Legend() -> impl IntoView {
     let app = use_app();
     let seeing = super::lanes::use_seeing();
-    // A projector has one screen: presenter mode lists only the states this scenario's plan has.
+    // A projector and a course page's frame have one screen: presenter mode and embeds list only
+    // the states this scenario's plan has.
     let shown = move |st: BarState| {
-        !app.presenter.get()
+        !(app.presenter.get() || app.embed.get())
             || seeing.ideal.with(|sets| {
                 sets.iter()
                     .flat_map(|set| set.lanes.iter())
