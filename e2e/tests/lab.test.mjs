@@ -16,7 +16,27 @@ async function computeBars(page, mode) {
       .filter((b) => b.task.startsWith('piece') && b.ms > 100)));
 }
 
-test('cpu-bound: workers run the same pieces about as fast as the main thread, and the fix wins on 2+ cores', { timeout: 120000, todo: 'open defect (issue 13): on a loaded 2-core machine a worker piece takes 1.6–2.9× a main-thread piece, and the fix has lost to the mistake' }, async () => {
+/** How many cores' worth of work three threads of this page get done at once right now, against
+ *  one thread alone (the machine is shared: the OS may give the browser one core of its two). A
+ *  plain counting loop, in three blob: workers as the app's lanes are. */
+async function freeCores(page) {
+  return page.evaluate(async () => {
+    const spin = (ms) => { const end = performance.now() + ms; let n = 0; while (performance.now() < end) n++; return n; };
+    const src = 'onmessage = (e) => { if (e.data === 0) return postMessage(0); const end = performance.now() + e.data; let n = 0; while (performance.now() < end) n++; postMessage(n); };';
+    const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+    const ws = [0, 1, 2].map(() => new Worker(url));
+    const ask = (w, m) => new Promise((res) => { w.onmessage = (e) => res(e.data); w.postMessage(m); });
+    await Promise.all(ws.map((w) => ask(w, 0)));
+    spin(100);
+    const one = spin(400);
+    const all = await Promise.all(ws.map((w) => ask(w, 400)));
+    ws.forEach((w) => w.terminate());
+    URL.revokeObjectURL(url);
+    return all.reduce((a, b) => a + b, 0) / one;
+  });
+}
+
+test('cpu-bound: workers run the same pieces about as fast as the main thread, and the fix wins on 2+ free cores', { timeout: 120000 }, async () => {
   const P = await env.open('scenario=cpu-bound&mode=compare&lang=en');
   const { page } = P;
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -25,6 +45,7 @@ test('cpu-bound: workers run the same pieces about as fast as the main thread, a
   assert.match(await note.textContent(), new RegExp(`navigator\\.hardwareConcurrency\\): ${cores}$`));
   // Before a run nothing is measured and there is no plan for real computation: no "ideal" figure.
   assert.doesNotMatch(await page.locator(tid('timeline')).textContent(), /ideal/);
+  const free = await freeCores(page);
   assert.equal(await runAndWait(page, { timeout: 90000 }), 'finished');
   const mistake = Number(await page.getAttribute(tid('total-sequential'), 'data-ms'));
   const fix = Number(await page.getAttribute(tid('total-concurrent'), 'data-ms'));
@@ -33,14 +54,19 @@ test('cpu-bound: workers run the same pieces about as fast as the main thread, a
   assert.equal(main.length, 3, JSON.stringify(main));
   assert.equal(workers.length, 3, JSON.stringify(workers));
   const mean = (xs) => xs.reduce((a, b) => a + b.ms, 0) / xs.length;
-  // Three pieces share min(3, cores) cores: a worker piece takes at most 3/cores as long as one
-  // on the main thread (it used to take ~3.7×); generous margin for a loaded machine.
-  const share = 3 / Math.min(3, Math.max(1, cores));
-  console.log(`cpu-bound on ${cores} cores: mistake ${mistake} ms, fix ${fix} ms; piece ${mean(main)} ms on main, ${mean(workers)} ms in a worker`);
-  // Very generous (the machine is shared): the old build's worker pieces were 3.7× slower with
-  // three pieces on two cores, where sharing alone explains 1.5×.
-  assert.ok(mean(workers) < mean(main) * share * 1.9, `worker piece ${mean(workers)} ms vs main ${mean(main)} ms on ${cores} cores`);
-  if (cores >= 2) assert.ok(fix < mistake * 0.9, `the fix ${fix} ms vs the mistake ${mistake} ms on ${cores} cores`);
+  // Three pieces share the cores the OS gives this page (`free`, measured just before): a worker
+  // piece takes about 3 / min(3, free) times a main-thread piece, the fix about 1 / min(3, free)
+  // times the mistake. On this shared 2-core machine `free` is ~1 while others compile (the
+  // scheduler shares the CPU per session, not per thread) and ~2 when it is quiet.
+  const usable = Math.min(3, cores, Math.max(1, free));
+  const share = 3 / usable;
+  console.log(`cpu-bound on ${cores} cores (${free.toFixed(2)} free): mistake ${mistake} ms, fix ${fix} ms; piece ${mean(main)} ms on main, ${mean(workers)} ms in a worker`);
+  // Generous (the load moves during the run): the old JavaScript copy in workers was 2–4× slower
+  // than the same piece on main whatever the load.
+  assert.ok(mean(workers) < mean(main) * share * 1.6, `worker piece ${mean(workers)} ms vs main ${mean(main)} ms with ${free.toFixed(2)} free cores`);
+  // Never slower than the mistake beyond noise; faster whenever the OS gives it a second core.
+  assert.ok(fix < mistake * 1.25, `the fix ${fix} ms vs the mistake ${mistake} ms`);
+  if (cores >= 2 && free >= 1.7) assert.ok(fix < mistake * 0.9, `the fix ${fix} ms vs the mistake ${mistake} ms with ${free.toFixed(2)} free cores of ${cores}`);
   const header = await page.locator(tid('timeline')).textContent();
   assert.doesNotMatch(header, /ideal/, 'no plan, so no ideal in the lane headers');
   assert.match(header, /measured \d+\.\d+\u00a0?\s?s/);
@@ -52,7 +78,25 @@ test('cpu-bound: workers run the same pieces about as fast as the main thread, a
   await P.close();
 });
 
-test('threads-vs-async: thread lanes sleep through the download; the blocked half says why', { timeout: 90000, todo: 'open defect (issue 13): the "holds the only thread" label is drawn only on bars wide enough for it, and one blocked bar can come out narrower' }, async () => {
+/** Each "holds the only thread" label of the sequential half: its box, its bar's box, the boxes
+ *  of the other bars in its lane, and the drawing's box. */
+async function blockedLabels(page) {
+  return page.$$eval(`${tid('lane')}[data-mode="sequential"]`, (lanes) => lanes.flatMap((l) => {
+    const box = (e) => { const r = e.getBoundingClientRect(); return { l: r.left, r: r.right, t: r.top, b: r.bottom }; };
+    const bars = [...l.querySelectorAll('[data-testid="bar"]')];
+    const svg = box(l.closest('svg'));
+    return [...l.querySelectorAll('.ap-bar-label')].filter((t) => t.textContent === 'holds the only thread').map((t) => {
+      const tb = box(t);
+      // Its own bar: the lane's blocked bar, at most 60 px away (past the ticks touching it).
+      const own = bars.filter((b) => b.dataset.state === 'blocked').map(box).find((b) => b.l - 60 <= tb.r && tb.l <= b.r + 60 && b.t <= tb.b && tb.t <= b.b);
+      // Other bars a person reads (ticks of a few pixels, such as a breath, may sit under it).
+      const others = bars.map(box).filter((b) => b.r - b.l > 12 && !(own && b.l === own.l));
+      return { task: l.dataset.task, tb, own: !!own, svg, overlaps: others.filter((b) => tb.l < b.r && b.l < tb.r).length };
+    });
+  }));
+}
+
+test('threads-vs-async: thread lanes sleep through the download; the blocked half says why', { timeout: 90000 }, async () => {
   const P = await env.open('scenario=threads-vs-async&mode=compare&lang=en');
   const { page } = P;
   assert.equal(await runAndWait(page, { timeout: 60000 }), 'finished');
@@ -64,9 +108,29 @@ test('threads-vs-async: thread lanes sleep through the download; the blocked hal
     assert.ok(bars.some((b) => b.state === 'sleeping' && b.ms > 800), JSON.stringify(bars));
     assert.ok(!bars.some((b) => b.state === 'running' && b.ms > 100), `a thread waiting for a download is not running: ${JSON.stringify(bars)}`);
   }
-  const labels = await page.$$eval(`${tid('lane')}[data-mode="sequential"] .ap-bar-label`, (ts) => ts.map((t) => t.textContent));
-  assert.ok(labels.filter((l) => l === 'holds the only thread').length >= 3, JSON.stringify(labels));
-  await screenshot(page, 'lab-threads-vs-async');
+  // Every blocked bar says why, however narrow it is drawn: the whole label is on screen, by its
+  // bar, inside the drawing and over no other bar of its lane (at a phone's width too).
+  for (const [w, h] of [[1280, 720], [390, 844], [1920, 1080]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"] svg')?.getBoundingClientRect().width <= window.innerWidth);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="lane"][data-mode="sequential"] .ap-bar-label')]
+      .filter((t) => t.textContent === 'holds the only thread').length >= 3, null, { timeout: 10000 }).catch(() => {});
+    const labels = await blockedLabels(page);
+    if (w >= 1280) {
+      assert.deepEqual(labels.map((l) => l.task).sort(), ['download 1', 'download 2', 'download 3'], `${w} px: ${JSON.stringify(labels)}`);
+    } else {
+      // A phone may have room beside no bar: the legend under the timeline says it for all.
+      const legend = page.locator('.ap-legend-items li', { hasText: 'a blocking call holds the thread' });
+      await legend.scrollIntoViewIfNeeded();
+      assert.ok(await legend.isVisible(), `${w} px: the legend does not say why a bar is blocked`);
+    }
+    for (const l of labels) {
+      assert.ok(l.own, `${w} px: the label of ${l.task} is away from its bar: ${JSON.stringify(l)}`);
+      assert.ok(l.tb.l >= l.svg.l - 0.5 && l.tb.r <= l.svg.r + 0.5, `${w} px: the label of ${l.task} runs out of the drawing: ${JSON.stringify(l)}`);
+      assert.equal(l.overlaps, 0, `${w} px: the label of ${l.task} covers another bar: ${JSON.stringify(l)}`);
+    }
+    await screenshot(page, `lab-threads-vs-async-${w}`);
+  }
   assertClean(P);
   await P.close();
 });

@@ -320,10 +320,9 @@ fn build_panels(
                                         set.awaited(l.task, b.start, b.end.unwrap_or(f64::MAX), 2);
                                     awaiting_label(lang, &names, k)
                                 }
-                                // Why the lane is red, said on the bar when it fits.
-                                BarState::Blocked => Some(blocked_label(lang))
-                                    .filter(|t| w > 16.0 + 7.3 * t.chars().count() as f64)
-                                    .map(str::to_string),
+                                // Why the lane is red: on the bar, or beside it when it is
+                                // narrow (`label_spot`).
+                                BarState::Blocked => Some(blocked_label(lang).to_string()),
                                 _ => None,
                             };
                             bars_v.push(BarView {
@@ -422,6 +421,47 @@ fn awaiting_label(lang: Lang, names: &[&str], n: usize) -> Option<String> {
             say(lang, ["tasks", "tâches", "tareas"])
         ))
     }
+}
+
+/// Where bar `i`'s label goes: inside the bar when it fits, else in the free room of its lane
+/// just after the bar (or just before it), past the ticks that touch it, so a narrow bar still
+/// says what it is (the legend says it for all). `(x, true)` is a right-aligned label ending at
+/// x; `None` when the lane has no room.
+fn label_spot(bars: &[BarView], i: usize, lay: &Layout) -> Option<(f64, bool)> {
+    let b = bars.get(i)?;
+    let chars = b.label.as_ref()?.chars().count() as f64;
+    // The stylesheet's bar-label size: 12 px, the lane names' size in presenter mode.
+    let font = if lay.label_font > 13.0 {
+        lay.label_font
+    } else {
+        12.0
+    };
+    let need = chars * CHAR_EM * font;
+    if b.w >= need + 16.0 {
+        return Some((b.x + 8.0, false));
+    }
+    // The bars touching this one on either side (a breath, a zero-length step) and the free
+    // room beyond them, up to the next bar or the drawing's edge.
+    let (mut right, mut right_limit) = (b.x + b.w, lay.x0 + lay.plot_w + OVERHANG_PX);
+    for n in bars.iter().skip(i + 1) {
+        if n.x > right + 6.0 {
+            right_limit = n.x - 4.0;
+            break;
+        }
+        right = right.max(n.x + n.w);
+    }
+    if right + 6.0 + need <= right_limit {
+        return Some((right + 6.0, false));
+    }
+    let (mut left, mut left_limit) = (b.x, lay.x0);
+    for p in bars.iter().take(i).rev() {
+        if p.x + p.w < left - 6.0 {
+            left_limit = p.x + p.w + 4.0;
+            break;
+        }
+        left = left.min(p.x);
+    }
+    (left - 6.0 - need >= left_limit).then_some((left - 6.0, true))
 }
 
 /// On a blocked bar: a blocking call holds the only thread, so nothing else can run meanwhile.
@@ -965,20 +1005,20 @@ fn LaneRow(
     let cut = (shown_name != lane.name).then(|| lane.name.clone());
     let (plain, badges): (Vec<BarView>, Vec<BarView>) =
         lane.bars.iter().cloned().partition(|b| !b.state.is_badge());
+    let spots: Vec<Option<(f64, bool)>> = (0..plain.len())
+        .map(|i| label_spot(&plain, i, &lay))
+        .collect();
     let bar_views = plain
         .into_iter()
-        .map(|b| {
+        .zip(spots)
+        .map(|(b, spot)| {
             let (fill, stroke, dash) = bar_paint(b.state, ci, colour);
             let text = tip_text(app.lang.get_untracked(), &name, b.state, b.start, b.end, b.line);
             let t2 = text.clone();
             let x = b.x;
             let show = move || tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }));
             let show2 = show.clone();
-            // A label inside its bar only (presenter's 24 px code font needs more room).
-            let room = |l: &String| {
-                b.w > 90.0 && (lay.label_font <= 13.0 || b.w > l.chars().count() as f64 * 0.62 * lay.label_font + 12.0)
-            };
-            let label = b.label.clone().filter(room);
+            let label = b.label.clone().zip(spot);
             view! {
                 <rect
                     data-testid="bar"
@@ -1002,7 +1042,11 @@ fn LaneRow(
                     on:mouseleave=move |_| tip.set(None)
                     on:blur=move |_| tip.set(None)
                 />
-                {label.map(|l| view! { <text class="ap-bar-label" x=b.x + 8.0 y=mid + label_dy>{l}</text> })}
+                {label.map(|(l, (lx, before))| {
+                    let outside = before || lx > b.x + b.w;
+                    let anchor = if before { "end" } else { "start" };
+                    view! { <text class="ap-bar-label" class:is-outside=outside x=lx y=mid + label_dy text-anchor=anchor>{l}</text> }
+                })}
             }
         })
         .collect_view();
