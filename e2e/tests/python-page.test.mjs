@@ -3,7 +3,11 @@
 // (no DOM, no storage, no other origin), and an endless loop stopped with the page responsive.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { start, tid, assertClean, runAndWait, screenshot, axe } from '../lib.mjs';
+import { cpython, headline } from '../python.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -140,6 +144,55 @@ test('an endless loop: the page stays responsive and Stop ends it; the next run 
   await page.click(tid('editor-apply'));
   assert.equal(await runAndWait(page, { timeout: 120000 }), 'finished');
   assert.deepEqual(await texts(page), ['a done', 'b done', "['a', 'b']"]);
+  assertClean(P);
+  await P.close();
+});
+
+test('stderr in the console: a never-awaited warning and a traceback, CPython\'s exact text, styled apart', { timeout: 240000 }, async () => {
+  const prog = `import asyncio
+
+
+async def helper():
+    return 1
+
+
+async def main():
+    helper()
+    await asyncio.sleep(0.05)
+    print("before")
+    raise ValueError("boom")
+
+
+asyncio.run(main())
+`;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ap-py-')), 'program.py');
+  fs.writeFileSync(file, prog);
+  const [want, P] = await Promise.all([cpython(file), open(prog)]);
+  const { page } = P;
+  await page.waitForSelector(tid('editor-python'));
+  assert.equal(await runAndWait(page, { timeout: 180000 }), 'finished');
+  const got = await page.$$eval(tid('console-line'), (ls) => ls.map((l) => ({
+    stream: l.dataset.stream || 'stdout', tone: l.dataset.tone || null,
+    cls: ['is-warn', 'is-error'].filter((c) => l.classList.contains(c)).join(' '),
+    text: l.querySelector('[data-testid="console-text"]').textContent,
+  })));
+  // What a person reads: every line in CPython's order, stdout plain, stderr marked by its tone.
+  const heads = (ls) => headline(ls.filter((l) => l.stream === 'stdout' || !/^\s/.test(l.text)).map((l) => l.text));
+  assert.deepEqual(heads(got), heads(want.map(([, stream, text]) => ({ stream, text }))));
+  const by = (re) => got.find((l) => re.test(l.text));
+  assert.deepEqual(by(/^program\.py:9: RuntimeWarning: coroutine 'helper' was never awaited$/),
+    { stream: 'stderr', tone: 'warning', cls: 'is-warn', text: "program.py:9: RuntimeWarning: coroutine 'helper' was never awaited" });
+  assert.equal(by(/^\s+helper\(\)$/)?.tone, 'warning', 'the warning\'s source line is the warning\'s');
+  assert.deepEqual(by(/^before$/), { stream: 'stdout', tone: null, cls: '', text: 'before' });
+  for (const re of [/^Traceback \(most recent call last\):$/, /^ValueError: boom$/]) {
+    assert.deepEqual([by(re)?.stream, by(re)?.tone, by(re)?.cls], ['stderr', 'error', 'is-error'], String(re));
+  }
+  // The warning is told once, in CPython's words (no second, shorter warning line).
+  assert.equal(await page.$(tid('console-warn-line')), null);
+  const colours = await page.$$eval('[data-tone]', (ls) => [...new Set(ls.map((l) => `${l.dataset.tone} ${getComputedStyle(l).backgroundColor}`))]);
+  assert.equal(new Set(colours.map((c) => c.split(' ')[0])).size, 2, `two tones: ${colours}`);
+  assert.equal(new Set(colours.map((c) => c.replace(/^\S+ /, ''))).size, 2, `each its own background: ${colours}`);
+  await screenshot(page, 'python-stderr');
   assertClean(P);
   await P.close();
 });

@@ -195,6 +195,7 @@ mod tests {
         EventKind::Print {
             text: s.to_string(),
             queue: None,
+            stream: None,
         }
     }
 

@@ -670,6 +670,7 @@ mod tests {
         EventKind::Print {
             text: s.to_string(),
             queue: None,
+            stream: None,
         }
     }
     fn states(l: &Lane) -> Vec<(&'static str, f64, Option<f64>)> {

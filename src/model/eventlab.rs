@@ -50,6 +50,7 @@ pub fn observed<'a>(jobs: &[Job], events: impl IntoIterator<Item = &'a Event>) -
         let EventKind::Print {
             text,
             queue: Some(q),
+            ..
         } = &e.kind
         else {
             continue;

@@ -276,6 +276,7 @@ mod tests {
                     kind: EventKind::Print {
                         text: p.clone(),
                         queue: None,
+                        stream: None,
                     },
                 });
             }

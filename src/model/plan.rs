@@ -442,6 +442,7 @@ impl<'a> Sim<'a> {
                     EventKind::Print {
                         text: text.to_string(),
                         queue: Some(Queue::Micro),
+                        stream: None,
                     },
                 )
             }
@@ -451,6 +452,7 @@ impl<'a> Sim<'a> {
                     EventKind::Print {
                         text: text.to_string(),
                         queue: Some(Queue::Macro),
+                        stream: None,
                     },
                 )
             }
@@ -511,7 +513,14 @@ impl<'a> Sim<'a> {
         match step {
             Step::Print(text) => {
                 let text = self.render(tid, text);
-                self.emit(tid, EventKind::Print { text, queue: None });
+                self.emit(
+                    tid,
+                    EventKind::Print {
+                        text,
+                        queue: None,
+                        stream: None,
+                    },
+                );
                 true
             }
             Step::Sleep(ms) => {
@@ -723,6 +732,7 @@ impl<'a> Sim<'a> {
                         EventKind::Print {
                             text: text.clone(),
                             queue: Some(Queue::Sync),
+                            stream: None,
                         },
                     ),
                     Queue::Micro => self.ready.push_back(Item {
@@ -969,7 +979,14 @@ impl<'a> Sim<'a> {
             for step in cleanup {
                 if let Step::Print(text) = step {
                     let text = self.render(t, text);
-                    self.emit(t, EventKind::Print { text, queue: None });
+                    self.emit(
+                        t,
+                        EventKind::Print {
+                            text,
+                            queue: None,
+                            stream: None,
+                        },
+                    );
                 }
             }
             self.release_held(t);

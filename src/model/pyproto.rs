@@ -5,7 +5,7 @@
 //! [`Invalid`] with words for the user; nothing here panics on any input.
 use serde_json::{Map, Value};
 
-use super::trace::{Clock, Event, EventKind, Mode, TaskInfo, Trace, FORMAT, VERSION};
+use super::trace::{Clock, Event, EventKind, Mode, OutStream, TaskInfo, Trace, FORMAT, VERSION};
 
 pub const MAX_TASKS: usize = 10_000;
 pub const MAX_EVENTS: usize = 200_000;
@@ -282,6 +282,12 @@ fn event(v: &Value) -> Result<Option<Event>, Invalid> {
         "print" => EventKind::Print {
             text: get_str(m, "text", MAX_LINE)?,
             queue: None,
+            stream: match m.get("stream") {
+                None => None,
+                Some(Value::String(s)) if s == "stdout" => None,
+                Some(Value::String(s)) if s == "stderr" => Some(OutStream::Stderr),
+                Some(_) => return bad("stream is neither stdout nor stderr"),
+            },
         },
         "sleep" => EventKind::Sleep { ms: ms()? },
         "wake" => EventKind::Wake,
@@ -474,6 +480,23 @@ mod tests {
         };
         assert_eq!(trace.tasks.len(), 2);
         assert_eq!(trace.events.len(), 5);
+        let stream = |want: &str| {
+            trace.events.iter().find_map(|e| match &e.kind {
+                EventKind::Print { text, stream, .. } if text == want => Some(*stream),
+                _ => None,
+            })
+        };
+        assert_eq!(stream("Traceback"), Some(Some(OutStream::Stderr)));
+        assert_eq!(stream("hi"), Some(None));
+        let odd = ev.replace(r#""stream":"stderr""#, r#""stream":"tty""#);
+        let m = parse(&format!(
+            r#"{{"type":"done","id":1,"trace":{}}}"#,
+            tr("browser", &odd)
+        ));
+        assert!(
+            matches!(m, Err(Invalid(ref w)) if w.contains("stream")),
+            "{m:?}"
+        );
     }
 
     #[test]
@@ -546,6 +569,7 @@ mod tests {
             kind: EventKind::Print {
                 text: line.clone(),
                 queue: None,
+                stream: None,
             },
         };
         for i in 0..10 {

@@ -60,6 +60,13 @@ pub struct TaskInfo {
     pub thread: Option<String>,
 }
 
+/// Where a printed line went, when not standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutStream {
+    Stderr,
+}
+
 /// What happened. Serialized flat into the event object with a `kind` tag.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -72,6 +79,10 @@ pub enum EventKind {
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         queue: Option<Queue>,
+        /// `stderr` for a line written to standard error (a CPython traceback, a warning's
+        /// lines); absent for standard output.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stream: Option<OutStream>,
     },
     Sleep {
         ms: u64,

@@ -147,7 +147,14 @@ async fn exec_step(p: &Rc<Prog>, t: TaskId, step: &Step) -> Flow {
     match step {
         Step::Print(text) => {
             let text = format_text(p, t, text);
-            p.emit(t, EventKind::Print { text, queue: None });
+            p.emit(
+                t,
+                EventKind::Print {
+                    text,
+                    queue: None,
+                    stream: None,
+                },
+            );
         }
         Step::Sleep(ms) => {
             p.emit(t, EventKind::Sleep { ms: *ms });
@@ -304,7 +311,14 @@ fn cancel_events(p: &Prog, c: TaskId) {
             for step in &def.on_cancel {
                 if let Step::Print(text) = step {
                     let text = format_text(p, c, text);
-                    p.emit(c, EventKind::Print { text, queue: None });
+                    p.emit(
+                        c,
+                        EventKind::Print {
+                            text,
+                            queue: None,
+                            stream: None,
+                        },
+                    );
                 }
             }
         }

@@ -29,6 +29,7 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
             EventKind::Print {
                 text: text.to_string(),
                 queue: Some(Queue::Sync),
+                stream: None,
             },
         );
         return;
@@ -44,6 +45,7 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
                 EventKind::Print {
                     text,
                     queue: Some(Queue::Micro),
+                    stream: None,
                 },
             );
         }));
@@ -62,6 +64,7 @@ pub fn schedule(p: &Rc<Prog>, t: TaskId, queue: Queue, text: &str) {
                     EventKind::Print {
                         text,
                         queue: Some(queue),
+                        stream: None,
                     },
                 );
                 p2.pending_js.set(p2.pending_js.get().saturating_sub(1));

@@ -282,6 +282,7 @@ fn on_event(p: &Rc<Prog>, m: &JsValue) {
         Some("print") => EventKind::Print {
             text: get_str(m, "text").unwrap_or_default(),
             queue: None,
+            stream: None,
         },
         Some("sleep") => EventKind::Sleep { ms },
         Some("wake") => EventKind::Wake,

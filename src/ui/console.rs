@@ -230,6 +230,7 @@ fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
     } else {
         ("console-line", "console-text", line.text)
     };
+    let tone = line.stderr.map(|t| t.as_str());
     view! {
         <li
             data-testid=testid
@@ -237,8 +238,11 @@ fn ConsoleLine(line: Line, name: String, mode: &'static str) -> impl IntoView {
             data-task=name.clone()
             data-mode=mode
             data-k=format!("{}-{}", line.program, line.task)
+            data-stream=line.stderr.map(|_| "stderr")
+            data-tone=tone
             class="ap-console-line"
-            class:is-warn=line.warn
+            class:is-warn=line.warn || tone == Some("warning")
+            class:is-error=tone == Some("error")
         >
             <span class="ap-ts">{crate::i18n::instant(app.lang.get(), line.t)}</span>
             <span class="ap-task"><span class="ap-dot" style:background=colour></span>{name.clone()}</span>

@@ -7,7 +7,7 @@ use super::state::AppState;
 use crate::model::bars::LaneSet;
 use crate::model::codegen::{self, CodeView};
 use crate::model::scenario::{Scenario, TaskId};
-use crate::model::trace::{Event, EventKind, Mode, TaskInfo, Trace};
+use crate::model::trace::{Event, EventKind, Mode, OutStream, TaskInfo, Trace};
 
 /// A printed line of a program, as the console shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +20,25 @@ pub struct Line {
     pub text: String,
     /// A warning the language writes to stderr (a coroutine never awaited), not a print.
     pub warn: bool,
+    /// A line the program wrote to stderr (CPython's own text, exactly): part of a warning, or an
+    /// error (a traceback, an uncaught exception).
+    pub stderr: Option<ErrTone>,
+}
+
+/// How a stderr line is styled: the lines that follow a `warn` event are that warning's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrTone {
+    Warning,
+    Error,
+}
+
+impl ErrTone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrTone::Warning => "warning",
+            ErrTone::Error => "error",
+        }
+    }
 }
 
 /// Printed lines and the program's result, built from the shown events.
@@ -30,6 +49,8 @@ pub struct Printed {
     pub result: Option<serde_json::Value>,
     /// Events applied so far.
     pub applied: usize,
+    /// The last event applied was a `warn` or one of its stderr lines.
+    in_warning: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -272,23 +293,41 @@ fn sync(app: AppState, s: Seeing, key: (u64, u64), shown: &[usize]) {
 }
 
 fn note_print(pr: &mut Printed, program: usize, i: usize, e: &Event) {
+    let line = |text: &String, warn, stderr| Line {
+        program,
+        event: i,
+        t: e.t,
+        task: e.task,
+        text: text.clone(),
+        warn,
+        stderr,
+    };
+    let in_warning = pr.in_warning;
+    pr.in_warning = false;
     match &e.kind {
-        EventKind::Print { text, .. } => pr.lines.push(Line {
-            program,
-            event: i,
-            t: e.t,
-            task: e.task,
-            text: text.clone(),
-            warn: false,
-        }),
-        EventKind::Warn { text } => pr.lines.push(Line {
-            program,
-            event: i,
-            t: e.t,
-            task: e.task,
-            text: text.clone(),
-            warn: true,
-        }),
+        EventKind::Print {
+            text,
+            stream: Some(OutStream::Stderr),
+            ..
+        } => {
+            // CPython writes a warning's own lines right after it (`program.py:5: RuntimeWarning:
+            // …`): they replace the short warning line, so the text is exactly CPython's.
+            if in_warning && pr.lines.last().is_some_and(|l| l.warn && l.event + 1 == i) {
+                pr.lines.pop();
+            }
+            let tone = if in_warning {
+                ErrTone::Warning
+            } else {
+                ErrTone::Error
+            };
+            pr.in_warning = in_warning;
+            pr.lines.push(line(text, false, Some(tone)));
+        }
+        EventKind::Print { text, .. } => pr.lines.push(line(text, false, None)),
+        EventKind::Warn { text } => {
+            pr.in_warning = true;
+            pr.lines.push(line(text, true, None));
+        }
         EventKind::End { value: Some(v) } if e.task == 0 => pr.result = Some(v.clone()),
         _ => {}
     }
