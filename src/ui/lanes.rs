@@ -315,12 +315,17 @@ fn note_print(pr: &mut Printed, program: usize, i: usize, e: &Event) {
             if in_warning && pr.lines.last().is_some_and(|l| l.warn && l.event + 1 == i) {
                 pr.lines.pop();
             }
-            let tone = if in_warning {
+            // A warning's headline (`file:line: SomeWarning: …`; CPython 3.14 may not pass its
+            // unawaited-coroutine warning through the hook that emits `warn`) starts a block that
+            // runs over the stderr lines right after it, until a traceback starts.
+            let headline = !text.starts_with(char::is_whitespace) && text.contains("Warning: ");
+            let warning = headline || (in_warning && !text.starts_with("Traceback"));
+            let tone = if warning {
                 ErrTone::Warning
             } else {
                 ErrTone::Error
             };
-            pr.in_warning = in_warning;
+            pr.in_warning = warning;
             pr.lines.push(line(text, false, Some(tone)));
         }
         EventKind::Print { text, .. } => pr.lines.push(line(text, false, None)),
