@@ -887,7 +887,7 @@ async fn event_loop_order_is_what_the_browser_did() {
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Print { text, queue } => Some((text.clone(), *queue)),
+            EventKind::Print { text, queue, .. } => Some((text.clone(), *queue)),
             _ => None,
         })
         .collect();

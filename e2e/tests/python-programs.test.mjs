@@ -2,9 +2,9 @@
 // tests/fixtures/python/ (the engine's own comparison, python-engine.test.mjs, runs all of them
 // on a bare worker) is pasted into the editor of one page, applied and run, as a person would; the
 // console must equal what this machine's python3 prints (computed here, tests/python/cpython_run.py):
-// the same lines in the same order, exactly, stderr's headlines (tracebacks: the frame lines name
-// each interpreter's own files) included, after stdout; each stdout line's time within tolerance; a
-// lane per task.
+// split by the console's data-stream, the same stdout lines in the same order, exactly, each within
+// the time tolerance, and stderr's headlines (tracebacks: the frame lines name each interpreter's
+// own files); a lane per task.
 // Speed 1 by default (AP_PY_SPEED): at speed 2 the real waits are halved, so two timers 50 ms apart
 // in the program are 25 ms apart in the browser, within what a starved worker on this loaded machine
 // may merge. AP_PY_ONLY=name picks programs; AP_PY_TOL_MS (default 300) is the tolerance's fixed part.
@@ -32,6 +32,7 @@ async function consoleLines(page) {
   return page.$$eval('[data-testid="console-line"]', (ls) => ls.map((l) => ({
     t: Number(l.getAttribute('data-t')),
     task: l.getAttribute('data-task'),
+    stream: l.getAttribute('data-stream') || 'stdout',
     text: l.querySelector('[data-testid="console-text"]')?.textContent ?? '',
   })));
 }
@@ -39,15 +40,15 @@ async function consoleLines(page) {
 const ATTEMPTS = 4;
 
 /** Why the page's console differs from python3's lines ([t, stream, text]), or null. The console
- *  shows stdout and stderr alike (a traceback's lines are its task's lines): these programs write
- *  stderr only after their last stdout line, so the first lines are stdout, the rest stderr. */
+ *  marks what CPython wrote to stderr (data-stream="stderr"): stdout is compared line by line with
+ *  its times, stderr (a traceback, a warning) by its headlines. */
 function mismatch(got, want) {
   const wantOut = want.filter((l) => l[1] === 'stdout');
   const wantErr = want.filter((l) => l[1] === 'stderr').map((l) => l[2]);
-  const gotOut = got.slice(0, wantOut.length);
+  const gotOut = got.filter((l) => l.stream === 'stdout');
   const wantText = wantOut.map((l) => l[2]);
   if (gotOut.length !== wantText.length || !gotOut.every((g, i) => sameLine(g.text, wantText[i], TOL_MS * SPEED))) {
-    return `console text and order\n got: ${JSON.stringify(got.map((l) => l.text))}\nwant: ${JSON.stringify(wantText)}`;
+    return `stdout text and order\n got: ${JSON.stringify(gotOut.map((l) => l.text))}\nwant: ${JSON.stringify(wantText)}`;
   }
   for (let i = 0; i < gotOut.length; i++) {
     const w = wantOut[i][0];
@@ -55,9 +56,8 @@ function mismatch(got, want) {
       return `"${gotOut[i].text}" at ${gotOut[i].t} ms, CPython at ${w.toFixed(1)} ms (± ${tolerance(w).toFixed(0)})`;
     }
   }
-  // Then stderr (a traceback) as CPython writes it: its headlines (the frame lines name each
-  // interpreter's own files).
-  const gotErr = JSON.stringify(headline(got.slice(wantOut.length).map((l) => l.text)));
+  // stderr as CPython writes it: its headlines (the frame lines name each interpreter's own files).
+  const gotErr = JSON.stringify(headline(got.filter((l) => l.stream === 'stderr').map((l) => l.text)));
   const wantHead = JSON.stringify(headline(wantErr));
   return gotErr === wantHead ? null : `stderr headlines\n got: ${gotErr}\nwant: ${wantHead}`;
 }
