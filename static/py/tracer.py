@@ -13,6 +13,7 @@ import ast
 import asyncio
 import builtins
 import collections.abc
+import functools
 import heapq
 import json
 import linecache
@@ -32,6 +33,7 @@ MAX_VALUE_CHARS = 10_000
 FLUSH_MS = 16.0
 
 _HERE = __file__
+_HERE_DIR = _HERE.rsplit("/", 1)[0] + "/"
 _real = time.perf_counter
 _orig_time = {
     name: getattr(time, name)
@@ -41,6 +43,7 @@ _orig_sleep = asyncio.sleep
 _orig_new_event_loop = events.new_event_loop
 # warnings.showwarning stays CPython's (replacing it would drop the "Enable tracemalloc" line).
 _orig_showwarnmsg_impl = warnings._showwarnmsg_impl
+_orig_warn_unawaited = warnings._warn_unawaited_coroutine
 _orig_input = builtins.input
 _orig_open = builtins.open
 
@@ -603,7 +606,35 @@ def _showwarnmsg_impl(msg):
     run = CURRENT
     if run is not None:
         run.emit("warn", current_tid(), text=str(msg.message)[:500])
+        _cache_source(msg.filename)
     return _orig_showwarnmsg_impl(msg)
+
+
+def _cache_source(filename):
+    """A warning's source line comes from linecache by file name alone; the standard library here
+    is a zip (/lib/python314.zip/...), which only a module's loader reads: register that loader,
+    so the warning shows its line as CPython does (e.g. asyncio/events.py's)."""
+    if not isinstance(filename, str) or filename in linecache.cache:
+        return
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__file__", None) == filename:
+            linecache.lazycache(filename, vars(mod))
+            return
+
+
+def _warn_unawaited_coroutine(coro):
+    """CPython's own, told to skip this file's frames. A task's coroutine steps inside
+    `_Traced._step` (Python) called by the C Task, so a coroutine a task drops (a local never awaited,
+    freed when the task's coroutine returns) would be located at `_step`'s line, and counted in this
+    file's `__warningregistry__`; CPython names the frame below the Task's step (asyncio's
+    `Handle._run`) or the program's line. The original calls `warnings.warn(..., stacklevel=2,
+    source=coro)`: for that one call it gets `skip_file_prefixes` (the frames under /ap/)."""
+    real_warn = warnings.warn
+    warnings.warn = functools.partial(real_warn, skip_file_prefixes=(_HERE_DIR,))
+    try:
+        return _orig_warn_unawaited(coro)
+    finally:
+        warnings.warn = real_warn
 
 
 class _Out:
@@ -671,6 +702,8 @@ def _install():
         setattr(time, key, read)
         setattr(time, key + "_ns", read_ns)
     warnings._showwarnmsg_impl = _showwarnmsg_impl
+    # CPython's C code calls warnings._warn_unawaited_coroutine (looked up on the module each time).
+    warnings._warn_unawaited_coroutine = _warn_unawaited_coroutine
 
 
 # ---------------------------------------------------------------------------------------------
@@ -932,12 +965,33 @@ def sequential_tree(tree):
 # A run of the program.
 
 
+def _warnings_fresh():
+    """Each run warns as a fresh `python3 program.py` does: the ideal run, then the measured one
+    (and the next request in this warm worker) each start with no warning already shown. A
+    "default" warning is shown once per location, recorded in the `__warningregistry__` of the
+    module it names (asyncio's, a long-lived one, for an unawaited coroutine a task dropped) and
+    "once" in `warnings.onceregistry`; bumping the filters' version empties every registry.
+    Returns what the program may change (filters, showwarning, formatwarning), to restore."""
+    saved = (list(warnings.filters), warnings.showwarning, warnings.formatwarning)
+    warnings.onceregistry.clear()
+    warnings._filters_mutated()
+    return saved
+
+
+def _warnings_restore(saved):
+    warnings.filters[:] = saved[0]
+    warnings.showwarning, warnings.formatwarning = saved[1], saved[2]
+    warnings.onceregistry.clear()
+    warnings._filters_mutated()
+
+
 def _exec_program(run, code):
     global CURRENT
     main = types.ModuleType("__main__")
     main.__file__ = FILENAME
     main.__builtins__ = builtins
     saved = (sys.stdout, sys.stderr, sys.modules.get("__main__"), builtins.input, builtins.open)
+    saved_warnings = _warnings_fresh()
     sys.stdout, sys.stderr = _Out("stdout"), _Out("stderr")
     sys.modules["__main__"] = main
     builtins.input, builtins.open = _input, _open
@@ -981,6 +1035,7 @@ def _exec_program(run, code):
         if saved[2] is not None:
             sys.modules["__main__"] = saved[2]
         builtins.input, builtins.open = saved[3], saved[4]
+        _warnings_restore(saved_warnings)
     return outcome
 
 
