@@ -174,7 +174,12 @@ test('compare: both programs on one axis, hover links console, lane and tooltip'
   // Hover a console line of toast: its lane lights up.
   const toastLine = await page.$(`${tid('console-line')}[data-task="toast"][data-mode="concurrent"]`);
   await toastLine.hover();
-  await page.waitForSelector(`${tid('lane')}[data-task="toast"][data-mode="concurrent"][data-hover="true"]`);
+  // (what a person sees: the lane's highlight is filled, by the hover rule on its data-k)
+  await page.waitForFunction((sel) => {
+    const hl = document.querySelector(sel);
+    const fill = hl && getComputedStyle(hl).fill;
+    return !!fill && fill !== 'transparent' && fill !== 'rgba(0, 0, 0, 0)' && fill !== 'none';
+  }, `${tid('lane')}[data-task="toast"][data-mode="concurrent"] .ap-lane-hl`);
   // … and the code view marks where toast is in the (concurrent) program.
   const hover = await page.waitForSelector(tid('code-hover'));
   const codeLines = (await page.innerText(tid('code'))).split('\n');

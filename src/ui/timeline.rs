@@ -664,6 +664,12 @@ pub fn Timeline() -> impl IntoView {
                     >
                         <TimelineCanvas width cursors tip />
                     </Show>
+                    // The hovered task's lane (from a lane, a console line or the canvas), by one
+                    // rule on the lanes' keys: no lane row reads `app.hovered`.
+                    <style>{move || app.hovered.get().map(|h| format!(
+                        ".ap-lane[data-k=\"{}-{}\"] .ap-lane-hl{{fill:var(--color-accent-soft)}}",
+                        h.program, h.task
+                    )).unwrap_or_default()}</style>
                     <Show when=move || tip.get().is_some()>
                         <div
                             class="ap-tip"
@@ -987,7 +993,10 @@ fn LaneRow(
         program: lane.program,
         task: lane.task,
     };
-    let hovered = move || app.hovered.get() == Some(me);
+    // Hover is lit by one rule in `Timeline` (on `data-k`), not read here: rows are rebuilt
+    // many times a run, and a rebuilt row's effects stay listed in every long-lived signal they
+    // read (issue 16 item 2: ~160 bytes a rebuild kept for ever in `app.hovered`).
+    let key = format!("{}-{}", me.program, me.task);
     let seeing = use_seeing();
     let colour = seeing.lane_colour(lane.program, lane.task);
     let ci = seeing.colour_of(lane.program, lane.task);
@@ -1080,8 +1089,7 @@ fn LaneRow(
         })
         .collect_view();
     view! {
-        <g data-testid="lane" data-task=lane.name.clone() data-mode=lane.mode class="ap-lane" class:is-hover=hovered
-            data-hover=move || hovered().then_some("true")
+        <g data-testid="lane" data-task=lane.name.clone() data-mode=lane.mode class="ap-lane" data-k=key
             on:mouseenter=move |_| app.hovered.set(Some(me))
             on:mouseleave=move |_| app.hovered.set(None)
         >
