@@ -134,6 +134,41 @@ for (const vp of PROJECTORS) {
   }
 }
 
+// A run of more than 500 lanes is drawn on a canvas: on a projector its lane names are as big as
+// the SVG's (24 px at 1280×720, times the type scale above), and it fills the height the screen
+// leaves instead of a page's 420 px box. The canvas's text size is the one it draws with
+// (data-name-px); its box is measured.
+for (const vp of PROJECTORS) {
+  test(`presenter ${vp.width}×${vp.height}: a 1,000-task crawler's canvas lanes are projector-sized and fill the screen`, { timeout: 120000 }, async () => {
+    const P = await env.open('scenario=crawler&count=1000&limit=500&mode=concurrent&presenter=1', { viewport: vp });
+    const { page } = P;
+    await page.keyboard.press(' ');
+    await waitState(page, ['finished']);
+    const r = await page.evaluate(() => {
+      const s = document.querySelector('.ap-tl-canvas-scroll');
+      const c = s?.querySelector('canvas');
+      const tl = document.querySelector('[data-testid="timeline"]').getBoundingClientRect();
+      return s && { px: Number(s.getAttribute('data-name-px')), box: s.getBoundingClientRect().toJSON(), canvas: c.getBoundingClientRect().toJSON(),
+        tl: tl.toJSON(), scrolls: s.scrollHeight > s.clientHeight, page: document.documentElement.scrollHeight - innerHeight, vh: innerHeight };
+    });
+    assert.ok(r, 'the run is drawn on a canvas');
+    const least = vp.width === 1280 ? 24 : 35.5;
+    assert.ok(r.px >= least, `lane names ${r.px} px, want ≥ ${least}`);
+    assert.ok(r.page <= 1, `the page scrolls ${r.page} px`);
+    assert.ok(r.box.bottom <= r.vh + 1 && r.box.bottom <= r.tl.bottom + 1, `the canvas ends at ${r.box.bottom} (timeline ${r.tl.bottom}, screen ${r.vh})`);
+    assert.ok(r.box.height >= 0.55 * r.vh, `the canvas is ${r.box.height.toFixed(0)} px tall on a ${r.vh} px screen`);
+    assert.ok(Math.abs(r.canvas.height - r.box.height) <= 2, `the drawing (${r.canvas.height}) fills its scroller (${r.box.height})`);
+    assert.ok(r.scrolls, '1,001 lanes scroll inside the canvas box');
+    // The box scrolls with the keyboard (it is focusable).
+    await page.focus('.ap-tl-canvas-scroll');
+    await page.keyboard.press('PageDown');
+    await page.waitForFunction(() => document.querySelector('.ap-tl-canvas-scroll').scrollTop > 0);
+    await screenshot(page, `rooms-presenter-canvas-${vp.width}`, { fullPage: false });
+    assertClean(P);
+    await P.close();
+  });
+}
+
 test('presenter keys: N/P change scenario, L the language, C the code, ? the help, Esc leaves', { timeout: 90000 }, async () => {
   const P = await env.open('scenario=breakfast&mode=compare&presenter=1', { viewport: { width: 1280, height: 720 } });
   const { page } = P;

@@ -143,7 +143,7 @@ impl Layout {
 /// The presenter's type scale: 1 up to 1280×720, then as the screen grows (1.5 at 1920×1080),
 /// at most 2 — the stylesheet's `--pt: clamp(24px, min(1.875vw, 3.3333vh), 48px)` over 24 px.
 /// Read when the layout is (re)computed, which a change of the window's size triggers.
-fn presenter_scale() -> f64 {
+pub(super) fn presenter_scale() -> f64 {
     let Some(w) = web_sys::window() else {
         return 1.0;
     };
@@ -662,7 +662,7 @@ pub fn Timeline() -> impl IntoView {
                             </Show>
                         }
                     >
-                        <TimelineCanvas width cursors tip />
+                        <TimelineCanvas width avail_h cursors tip />
                     </Show>
                     // The hovered task's lane (from a lane, a console line or the canvas), by one
                     // rule on the lanes' keys: no lane row reads `app.hovered`.

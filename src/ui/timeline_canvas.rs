@@ -12,20 +12,69 @@ use web_sys::CanvasRenderingContext2d;
 
 use super::lanes::use_seeing;
 use super::state::use_app;
-use super::timeline::{axis_end_ms, tip_text, Tip, OVERHANG_PX};
+use super::timeline::{axis_end_ms, presenter_scale, tip_text, Tip, OVERHANG_PX};
 use super::words::say;
 use crate::model::bars::{self, BarState, Lane, MarkerKind, Scale};
 use crate::model::params::Theme;
 
-const AXIS_H: f64 = 24.0;
-const HEAD_H: f64 = 24.0;
-const LANE_H: f64 = 14.0;
-const BAR_H: f64 = 10.0;
-const GAP: f64 = 8.0;
-const LABEL_W: f64 = 112.0;
+/// The drawing's height on a page: it scrolls past that.
 const VIEW_H: f64 = 420.0;
 
-/// Keeps `width` equal to the element's inner width.
+/// The canvas drawing's sizes: the page's, or `k` times them on a projector (lane names 24 px at
+/// 1280×720 and growing with the screen, as the SVG timeline's do), as tall as the screen leaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Geo {
+    k: f64,
+    axis_h: f64,
+    head_h: f64,
+    lane_h: f64,
+    bar_h: f64,
+    gap: f64,
+    label_w: f64,
+    view_h: f64,
+}
+
+impl Geo {
+    /// The lane names' size on a page (px); a projector's are 24 px times its type scale.
+    const NAME_PX: f64 = 11.0;
+
+    fn new(k: f64, avail_h: f64) -> Self {
+        let k = k.clamp(1.0, 5.0);
+        let r = |v: f64| (v * k).round();
+        Geo {
+            k,
+            axis_h: r(24.0),
+            head_h: r(24.0),
+            lane_h: r(14.0),
+            bar_h: r(10.0),
+            gap: r(8.0),
+            label_w: r(112.0),
+            view_h: if avail_h > r(120.0) { avail_h } else { VIEW_H },
+        }
+    }
+    /// `px` (a page size) scaled, as a canvas font.
+    fn font(&self, weight: &str, px: f64) -> String {
+        format!("{weight} {:.0}px system-ui, sans-serif", px * self.k)
+    }
+    /// Width of the plot (right of the lane names) in a canvas `w` px wide.
+    fn plot_width(&self, w: f64) -> f64 {
+        (w - self.label_w - 12.0 * self.k).max(40.0)
+    }
+    /// The time scale of a canvas `w` px wide whose axis ends at `end` ms.
+    fn scale_for(&self, end: f64, w: f64) -> Scale {
+        Scale::new(end, self.label_w, self.plot_width(w)).with_overhang(OVERHANG_PX)
+    }
+    /// Where program `p`'s header row starts (px from the top of the scrolled content).
+    fn program_top(&self, counts: &[usize], p: usize) -> f64 {
+        self.axis_h
+            + counts
+                .iter()
+                .take(p)
+                .map(|n| self.head_h + *n as f64 * self.lane_h + self.gap)
+                .sum::<f64>()
+    }
+}
+
 /// Keeps `width` (and `height`, when given) at the element's content box.
 pub fn observe_size<E>(node: NodeRef<E>, width: RwSignal<f64>, height: Option<RwSignal<f64>>)
 where
@@ -117,34 +166,25 @@ impl Palette {
     }
 }
 
-/// Width of the plot (right of the lane names) in a canvas `w` px wide.
-fn plot_width(w: f64) -> f64 {
-    (w - LABEL_W - 12.0).max(40.0)
-}
-
-/// The time scale of a canvas `w` px wide whose axis ends at `end` ms.
-fn scale_for(end: f64, w: f64) -> Scale {
-    Scale::new(end, LABEL_W, plot_width(w)).with_overhang(OVERHANG_PX)
-}
-
-/// Where program `p`'s header row starts (px from the top of the scrolled content).
-fn program_top(counts: &[usize], p: usize) -> f64 {
-    AXIS_H
-        + counts
-            .iter()
-            .take(p)
-            .map(|n| HEAD_H + *n as f64 * LANE_H + GAP)
-            .sum::<f64>()
-}
-
 #[component]
 pub fn TimelineCanvas(
     width: RwSignal<f64>,
+    /// The height the screen leaves in presenter mode (0 elsewhere).
+    avail_h: Signal<f64>,
     cursors: Memo<Vec<Option<f64>>>,
     tip: RwSignal<Option<Tip>>,
 ) -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
+    // A projector's sizes need room: a phone in presenter mode keeps the page's (as the SVG does).
+    let geo = Memo::new(move |_| {
+        let k = if app.presenter.get() && width.get() >= 600.0 {
+            24.0 / Geo::NAME_PX * presenter_scale()
+        } else {
+            1.0
+        };
+        Geo::new(k, avail_h.get())
+    });
     let canvas = NodeRef::<html::Canvas>::new();
     let scroller = NodeRef::<html::Div>::new();
     let scroll = RwSignal::new(0.0);
@@ -155,19 +195,20 @@ pub fn TimelineCanvas(
     });
     let total_h = Memo::new(move |_| {
         let c = counts.get();
-        program_top(&c, c.len())
+        geo.get().program_top(&c, c.len())
     });
     let end_ms = Memo::new(move |_| {
         axis_end_ms(
             &s.ideal_total.get(),
             &cursors.get(),
             8,
-            plot_width(width.get()),
+            geo.get().plot_width(width.get()),
         )
     });
-    let view_h = move || total_h.get().min(VIEW_H);
+    let view_h = move || total_h.get().min(geo.get().view_h);
     Effect::new(move |_| {
         let w = width.get();
+        let g = geo.get();
         let sc = scroll.get();
         let c = cursors.get();
         let end = end_ms.get();
@@ -191,12 +232,12 @@ pub fn TimelineCanvas(
         let Some(el) = canvas.get() else {
             return;
         };
-        let vh = total_h.get_untracked().min(VIEW_H);
+        let vh = total_h.get_untracked().min(g.view_h);
         let ctx = prepare(&el, w, vh);
         let Some(ctx) = ctx else {
             return;
         };
-        let scale = scale_for(end, w);
+        let scale = g.scale_for(end, w);
         // Tokens change with the theme only: read them once per theme, not every frame.
         let theme = (app.theme.get(), app.presenter.get());
         if palette.with_value(|p| p.as_ref().map(|(t, _)| *t)) != Some(theme) {
@@ -208,18 +249,22 @@ pub fn TimelineCanvas(
         s.ideal.with_untracked(|ideal| {
             s.sets.with_value(|sets| {
                 for (p, n) in counts.iter().enumerate() {
-                    let top = program_top(&counts, p) - sc;
+                    let top = g.program_top(&counts, p) - sc;
                     let now = c.get(p).copied().flatten();
-                    if top + HEAD_H > AXIS_H && top < vh {
+                    if top + g.head_h > g.axis_h && top < vh {
                         ctx.set_fill_style_str(&pal.text);
-                        ctx.set_font("600 13px system-ui, sans-serif");
-                        let _ =
-                            ctx.fill_text(titles.get(p).copied().unwrap_or(""), 8.0, top + 16.0);
+                        ctx.set_font(&g.font("600", 13.0));
+                        let _ = ctx.fill_text(
+                            titles.get(p).copied().unwrap_or(""),
+                            8.0 * g.k,
+                            top + 16.0 * g.k,
+                        );
                     }
-                    let first_y = top + HEAD_H;
-                    let (a, b) = bars::visible_lanes(AXIS_H - first_y, vh - AXIS_H, LANE_H, *n);
+                    let first_y = top + g.head_h;
+                    let (a, b) =
+                        bars::visible_lanes(g.axis_h - first_y, vh - g.axis_h, g.lane_h, *n);
                     for i in a..b {
-                        let y = first_y + i as f64 * LANE_H;
+                        let y = first_y + i as f64 * g.lane_h;
                         let measured = sets.get(p).and_then(|set| set.lanes.get(i));
                         let ghost = ideal.get(p).and_then(|set| set.lanes.get(i));
                         let hl = hovered.is_some_and(|h| {
@@ -229,7 +274,7 @@ pub fn TimelineCanvas(
                             .or(ghost)
                             .map(|l| s.colour_of(p, l.task))
                             .unwrap_or(0);
-                        draw_lane(&ctx, &pal, &scale, y, (measured, ghost), ci, now, hl);
+                        draw_lane(&ctx, &pal, &g, &scale, y, (measured, ghost), ci, now, hl);
                     }
                 }
             })
@@ -238,7 +283,7 @@ pub fn TimelineCanvas(
             .into_iter()
             .map(|t| (t.ms, crate::i18n::tick(lang, t.ms, t.decimals)))
             .collect();
-        draw_axis(&ctx, &pal, &scale, &ticks, w, vh, &c);
+        draw_axis(&ctx, &pal, &g, &scale, &ticks, (w, vh), &c);
     });
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
@@ -250,11 +295,12 @@ pub fn TimelineCanvas(
         let x = f64::from(e.offset_x());
         let c = counts.get_untracked();
         let end = end_ms.get_untracked();
-        let scale = scale_for(end, width.get_untracked());
+        let g = geo.get_untracked();
+        let scale = g.scale_for(end, width.get_untracked());
         let lang = app.lang.get_untracked();
         let found = (0..c.len()).find_map(|p| {
-            let first = program_top(&c, p) + HEAD_H;
-            let i = ((y - first) / LANE_H).floor();
+            let first = g.program_top(&c, p) + g.head_h;
+            let i = ((y - first) / g.lane_h).floor();
             if i < 0.0 || i as usize >= c[p] {
                 return None;
             }
@@ -277,7 +323,7 @@ pub fn TimelineCanvas(
                     p,
                     lane.task,
                     text,
-                    first + i as f64 * LANE_H - scroll.get_untracked(),
+                    first + i as f64 * g.lane_h - scroll.get_untracked(),
                 ))
             })
         });
@@ -326,6 +372,7 @@ pub fn TimelineCanvas(
             tabindex="0"
             role="region"
             aria-label=label
+            data-name-px=move || format!("{:.0}", Geo::NAME_PX * geo.get().k)
         >
             <canvas
                 class="ap-tl-canvas"
@@ -376,6 +423,7 @@ fn prepare(el: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRend
 fn draw_lane(
     ctx: &CanvasRenderingContext2d,
     pal: &Palette,
+    g: &Geo,
     scale: &Scale,
     y: f64,
     (measured, ghost): (Option<&Lane>, Option<&Lane>),
@@ -389,18 +437,15 @@ fn draw_lane(
     let colour = pal.lanes.get(ci).unwrap_or(&pal.lanes[0]).as_str();
     if hl {
         ctx.set_fill_style_str(&pal.accent_soft);
-        ctx.fill_rect(0.0, y, scale.x0 + scale.width + 12.0, LANE_H);
+        ctx.fill_rect(0.0, y, scale.x0 + scale.width + 12.0 * g.k, g.lane_h);
     }
+    let indent = 6.0 * f64::from(lane.depth.min(3)) * g.k;
     ctx.set_fill_style_str(colour);
-    ctx.fill_rect(6.0 + 6.0 * f64::from(lane.depth.min(3)), y + 4.0, 6.0, 6.0);
+    ctx.fill_rect((6.0 * g.k) + indent, y + 4.0 * g.k, 6.0 * g.k, 6.0 * g.k);
     ctx.set_fill_style_str(&pal.text);
-    ctx.set_font("11px system-ui, sans-serif");
-    let _ = ctx.fill_text(
-        &lane.name,
-        18.0 + 6.0 * f64::from(lane.depth.min(3)),
-        y + 11.0,
-    );
-    let top = y + (LANE_H - BAR_H) / 2.0;
+    ctx.set_font(&g.font("", Geo::NAME_PX));
+    let _ = ctx.fill_text(&lane.name, 18.0 * g.k + indent, y + 11.0 * g.k);
+    let top = y + (g.lane_h - g.bar_h) / 2.0;
     if let Some((a, b)) = ghost.and_then(|g| g.first_t.zip(g.last_t)) {
         ctx.set_stroke_style_str(&pal.ghost);
         ctx.set_line_width(1.0);
@@ -409,7 +454,7 @@ fn draw_lane(
             scale.x(a) + 0.5,
             top + 0.5,
             scale.w(a, b, 3.0) - 1.0,
-            BAR_H - 1.0,
+            g.bar_h - 1.0,
         );
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
@@ -419,15 +464,23 @@ fn draw_lane(
     for b in l.bars.iter().cloned().chain(l.open_bars(now)) {
         let x = scale.x(b.start);
         let w = scale.w(b.start, b.end_at(now), 2.0);
-        paint_bar(ctx, pal, b.state, colour, x, top, w);
+        paint_bar(ctx, pal, g, b.state, colour, (x, top, w));
     }
-    paint_markers(ctx, pal, scale, l, top);
+    paint_markers(ctx, pal, g, scale, l, top);
 }
 
 /// Print, warning and timeout markers over the bars, as the SVG draws them (cancel and failure
 /// are the bars' own badges): a small notch at the top edge for a printed line or a warning, a
 /// diamond for a timeout.
-fn paint_markers(ctx: &CanvasRenderingContext2d, pal: &Palette, scale: &Scale, l: &Lane, top: f64) {
+fn paint_markers(
+    ctx: &CanvasRenderingContext2d,
+    pal: &Palette,
+    g: &Geo,
+    scale: &Scale,
+    l: &Lane,
+    top: f64,
+) {
+    let u = g.k;
     for m in &l.markers {
         let x = scale.x(m.t);
         match m.kind {
@@ -438,22 +491,22 @@ fn paint_markers(ctx: &CanvasRenderingContext2d, pal: &Palette, scale: &Scale, l
                     &pal.text
                 });
                 ctx.begin_path();
-                ctx.move_to(x - 3.0, top - 1.0);
-                ctx.line_to(x + 3.0, top - 1.0);
-                ctx.line_to(x, top + 4.0);
+                ctx.move_to(x - 3.0 * u, top - u);
+                ctx.line_to(x + 3.0 * u, top - u);
+                ctx.line_to(x, top + 4.0 * u);
                 ctx.close_path();
                 ctx.fill();
             }
             MarkerKind::Timeout => {
-                let mid = top + BAR_H / 2.0;
+                let mid = top + g.bar_h / 2.0;
                 ctx.set_fill_style_str(&pal.danger);
                 ctx.set_stroke_style_str(&pal.surface);
                 ctx.set_line_width(1.0);
                 ctx.begin_path();
-                ctx.move_to(x, mid - 5.0);
-                ctx.line_to(x + 5.0, mid);
-                ctx.line_to(x, mid + 5.0);
-                ctx.line_to(x - 5.0, mid);
+                ctx.move_to(x, mid - 5.0 * u);
+                ctx.line_to(x + 5.0 * u, mid);
+                ctx.line_to(x, mid + 5.0 * u);
+                ctx.line_to(x - 5.0 * u, mid);
                 ctx.close_path();
                 ctx.fill();
                 ctx.stroke();
@@ -466,16 +519,16 @@ fn paint_markers(ctx: &CanvasRenderingContext2d, pal: &Palette, scale: &Scale, l
 fn paint_bar(
     ctx: &CanvasRenderingContext2d,
     pal: &Palette,
+    g: &Geo,
     state: BarState,
     colour: &str,
-    x: f64,
-    y: f64,
-    w: f64,
+    (x, y, w): (f64, f64, f64),
 ) {
+    let (h, u) = (g.bar_h, g.k);
     match state {
         BarState::Running => {
             ctx.set_fill_style_str(colour);
-            ctx.fill_rect(x, y, w, BAR_H);
+            ctx.fill_rect(x, y, w, h);
         }
         BarState::Sleeping | BarState::Blocked => {
             let blocked = state == BarState::Blocked;
@@ -485,50 +538,50 @@ fn paint_bar(
             } else {
                 &pal.surface
             });
-            ctx.fill_rect(x, y, w, BAR_H);
+            ctx.fill_rect(x, y, w, h);
             ctx.save();
             ctx.begin_path();
-            ctx.rect(x, y, w, BAR_H);
+            ctx.rect(x, y, w, h);
             ctx.clip();
             ctx.set_stroke_style_str(c);
-            ctx.set_line_width(2.0);
+            ctx.set_line_width(2.0 * u);
             ctx.begin_path();
-            let mut k = x - BAR_H;
+            let mut k = x - h;
             while k < x + w {
-                ctx.move_to(k, y + BAR_H);
-                ctx.line_to(k + BAR_H, y);
+                ctx.move_to(k, y + h);
+                ctx.line_to(k + h, y);
                 if blocked {
                     ctx.move_to(k, y);
-                    ctx.line_to(k + BAR_H, y + BAR_H);
+                    ctx.line_to(k + h, y + h);
                 }
-                k += 6.0;
+                k += 6.0 * u;
             }
             ctx.stroke();
             ctx.restore();
             ctx.set_line_width(1.0);
-            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), h - 1.0);
         }
         BarState::Awaiting => {
             ctx.set_fill_style_str(&pal.surface2);
-            ctx.fill_rect(x, y, w, BAR_H);
+            ctx.fill_rect(x, y, w, h);
             ctx.set_stroke_style_str(colour);
             ctx.set_line_width(1.0);
-            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), h - 1.0);
         }
         BarState::Waiting => {
             ctx.set_stroke_style_str(colour);
             ctx.set_line_width(1.0);
             let _ = ctx.set_line_dash(&js_sys::Array::of2(&1.5.into(), &2.5.into()));
-            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), BAR_H - 1.0);
+            ctx.stroke_rect(x + 0.5, y + 0.5, (w - 1.0).max(1.0), h - 1.0);
             let _ = ctx.set_line_dash(&js_sys::Array::new());
         }
         BarState::Cancelled | BarState::Failed => {
             let failed = state == BarState::Failed;
             ctx.set_fill_style_str(if failed { &pal.danger } else { &pal.cancelled });
-            ctx.fill_rect(x - 5.0, y, 10.0, BAR_H);
+            ctx.fill_rect(x - 5.0 * u, y, 10.0 * u, h);
             ctx.set_fill_style_str(&pal.surface);
-            ctx.set_font("bold 9px system-ui, sans-serif");
-            let _ = ctx.fill_text(if failed { "!" } else { "×" }, x - 2.5, y + 8.5);
+            ctx.set_font(&g.font("bold", 9.0));
+            let _ = ctx.fill_text(if failed { "!" } else { "×" }, x - 2.5 * u, y + 8.5 * u);
         }
     }
 }
@@ -536,32 +589,33 @@ fn paint_bar(
 fn draw_axis(
     ctx: &CanvasRenderingContext2d,
     pal: &Palette,
+    g: &Geo,
     scale: &Scale,
     ticks: &[(f64, String)],
-    w: f64,
-    h: f64,
+    (w, h): (f64, f64),
     cursors: &[Option<f64>],
 ) {
+    let (axis_h, u) = (g.axis_h, g.k);
     ctx.set_fill_style_str(&pal.surface);
-    ctx.fill_rect(0.0, 0.0, w, AXIS_H);
+    ctx.fill_rect(0.0, 0.0, w, axis_h);
     ctx.set_fill_style_str(&pal.text);
-    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_font(&g.font("", 11.0));
     ctx.set_stroke_style_str(&pal.line);
     ctx.set_line_width(1.0);
     for (ms, label) in ticks {
         let x = scale.x(*ms);
-        let _ = ctx.fill_text(label, (x - 8.0).max(2.0), 15.0);
+        let _ = ctx.fill_text(label, (x - 8.0 * u).max(2.0), 15.0 * u);
         ctx.begin_path();
-        ctx.move_to(x + 0.5, AXIS_H - 4.0);
-        ctx.line_to(x + 0.5, AXIS_H);
+        ctx.move_to(x + 0.5, axis_h - 4.0 * u);
+        ctx.line_to(x + 0.5, axis_h);
         ctx.stroke();
     }
     if let Some(t) = cursors.iter().flatten().copied().reduce(f64::max) {
         let x = scale.x(t);
         ctx.set_stroke_style_str(&pal.cursor);
-        ctx.set_line_width(2.0);
+        ctx.set_line_width(2.0 * u);
         ctx.begin_path();
-        ctx.move_to(x, AXIS_H - 4.0);
+        ctx.move_to(x, axis_h - 4.0 * u);
         ctx.line_to(x, h);
         ctx.stroke();
     }
