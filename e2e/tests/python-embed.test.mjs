@@ -170,3 +170,75 @@ test('a coroutine left in a local variable: the measured trace and the console w
   assertClean(E);
   await E.close();
 });
+
+// Never ends: CPython spins in a task (no await), so only the page can stop it, by terminating the
+// worker once the run is past its 60 s of scenario time (60 s / speed of real time) + 20 s of slack.
+const SPIN = `import asyncio
+
+
+async def spin():
+    print("spinning")
+    while True:
+        pass
+
+
+async def main():
+    await asyncio.gather(spin(), asyncio.sleep(1))
+
+
+asyncio.run(main())
+`;
+
+test('a program that never ends: stopped past 60 s of scenario time + 20 s, the page answering all along; then a blocking wait past the limit; the next run works', { timeout: 400000 }, async () => {
+  const SPEED = 4;
+  const limitMs = 60000 / SPEED + 20000;
+  const { E, frame } = await embedProgram(SPIN, { mode: 'concurrent', speed: SPEED });
+  await E.send({ type: 'run' });
+  await E.msg('runStarted', {}, BOOT_MS);
+  // Python is loaded (its bar gone): the run is posted and the page's limit armed.
+  await frame.waitForFunction(() => !document.querySelector('[data-testid="py-progress"]'), null, { timeout: BOOT_MS, polling: 100 });
+  const t0 = Date.now();
+  let finished = null;
+  let slowest = 0;
+  while (!finished) {
+    assert.ok(Date.now() - t0 < limitMs + 30000, `still running ${Date.now() - t0} ms after Python started`);
+    // The page answers at once while CPython spins in its worker.
+    const a = Date.now();
+    const state = await frame.evaluate(() => document.querySelector('[data-testid="app"]').dataset.runState);
+    slowest = Math.max(slowest, Date.now() - a);
+    finished = (await E.msgs()).find((m) => m.type === 'runFinished');
+    if (!finished) assert.equal(state, 'running');
+    else break;
+    await frame.waitForTimeout(1000);
+  }
+  const took = Date.now() - t0;
+  assert.ok(slowest < 3000, `the page took ${slowest} ms to answer`);
+  assert.equal(finished.cancelled, true, 'the run is stopped, not finished');
+  assert.ok(took >= 60000 / SPEED, `stopped after ${took} ms: before 60 s of scenario time`);
+  assert.ok(took <= limitMs + 10000, `stopped after ${took} ms (limit ${limitMs} ms)`);
+  const error = await frame.waitForSelector(tid('editor-error'));
+  assert.equal(await error.getAttribute('data-kind'), 'limit');
+  assert.equal(await error.textContent(), 'The run stopped: the program ran past the 60 s limit');
+  assert.equal(await frame.getAttribute(tid('app'), 'data-run-state'), 'cancelled');
+
+  // A blocking wait longer than the limit: the worker's own clock says so as soon as the ideal run
+  // reaches it (its virtual clock jumps there), before any real waiting: as for the subset's
+  // programs, a run planned past the limit is not run.
+  const BLOCK = 'import asyncio\nimport time\n\n\nasync def main():\n    print("before")\n    time.sleep(1000)\n    print("after")\n\n\nif __name__ == "__main__":\n    asyncio.run(main())\n';
+  await E.send({ type: 'load', scenario: 'custom', src: b64url(BLOCK), mode: 'concurrent', speed: SPEED });
+  await E.probe();
+  await frame.waitForSelector(tid('editor-python'));
+  const blocked = await run(E, 2);
+  assert.equal(blocked.cancelled, true);
+  const why = await frame.waitForSelector(`${tid('editor-error')}[data-kind="limit"]`);
+  assert.equal(await why.textContent(), 'The run stopped: the program ran past 60 s of scenario time');
+
+  // The next program runs in a fresh worker.
+  await E.send({ type: 'load', scenario: 'custom', src: b64url(KITCHEN), mode: 'concurrent', speed: SPEED });
+  await E.probe();
+  const next = await run(E, 3);
+  assert.equal(next.cancelled, false);
+  assert.deepEqual(prints(next.trace, 'stdout').map((e) => e.text).slice(0, 3), ['start soup', 'start bread', 'start pie']);
+  assertClean(E);
+  await E.close();
+});
