@@ -174,9 +174,61 @@ async function stepBackTo(page, k) {
   assert.fail(`the lab never showed callback ${k}`);
 }
 
+const QUEUE_OF = { sync: 'sync', microtask: 'micro', macrotask: 'macro' };
+
+/** The queue lanes' marks as drawn: order, state, text, ms, the lane they sit in and their box. */
+async function queueMarks(page) {
+  return page.$$eval('[data-testid="queue-mark"]', (ms) => ms.map((m) => {
+    const r = m.getBoundingClientRect();
+    const lane = m.closest('[data-testid="queue-lane"]');
+    const lr = lane.getBoundingClientRect();
+    const at = m.querySelector('.ap-ql-at');
+    return {
+      order: Number(m.dataset.order), state: m.dataset.state, queue: m.dataset.queue, lane: lane.dataset.queue,
+      text: m.querySelector('.ap-ql-text').textContent, ms: m.dataset.ms === undefined ? null : Number(m.dataset.ms),
+      at: at.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom, inLane: r.top >= lr.top - 0.5 && r.bottom <= lr.bottom + 0.5,
+      dashed: getComputedStyle(m).borderTopStyle === 'dashed',
+    };
+  }).sort((a, b) => a.order - b.order));
+}
+
+/** The marks' words a person cannot read whole: a visible line of a mark whose glyphs (a Range)
+ *  run past the mark's box (it clips what overflows). */
+async function cutMarks(page) {
+  return page.$$eval('[data-testid="queue-mark"]', (ms) => ms.flatMap((m) => {
+    const mb = m.getBoundingClientRect();
+    return [...m.querySelectorAll('.ap-ql-n, .ap-ql-text, .ap-ql-word, .ap-ql-ms')].filter((e) => e.getClientRects().length).filter((e) => {
+      const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();
+      return b.left < mb.left - 0.5 || b.right > mb.right + 0.5 || b.bottom > mb.bottom + 0.5;
+    }).map((e) => `${m.dataset.order}: ${e.textContent}`);
+  }));
+}
+
+/** The console as printed: [{text, ms}]. */
+async function consoleLines(page) {
+  return page.$$eval('[data-testid="console-line"]', (ls) => ls.map((l) => ({
+    text: l.querySelector('[data-testid="console-text"]').textContent, ms: Number(l.dataset.t) })));
+}
+
+/** The marks tell the console's story: numbered 1..n in the printed order, each on the lane of
+ *  its queue (the word before the colon of its line), each at the time its line was printed. */
+function assertMarksMatchConsole(marks, lines, what) {
+  assert.deepEqual(marks.map((m) => m.order), lines.map((_, i) => i + 1), `${what}: marks numbered in order`);
+  assert.deepEqual(marks.map((m) => m.text), lines.map((l) => l.text), `${what}: marks vs console`);
+  for (const [i, m] of marks.entries()) {
+    const q = QUEUE_OF[lines[i].text.split(':')[0]];
+    assert.equal(m.state, 'ran', `${what}: mark ${m.order}`);
+    assert.equal(m.queue, q, `${what}: mark ${m.order} (${m.text}) is on the ${m.queue} lane`);
+    assert.equal(m.lane, q, `${what}: mark ${m.order} (${m.text}) is drawn in the ${m.lane} lane`);
+    assert.ok(m.inLane, `${what}: mark ${m.order} sticks out of its lane`);
+    assert.ok(Math.abs(m.ms - lines[i].ms) < 0.2, `${what}: mark ${m.order} ran at ${m.ms} ms, printed at ${lines[i].ms} ms`);
+    if (i) assert.ok(m.l >= marks[i - 1].r - 0.5, `${what}: mark ${m.order} is not right of mark ${m.order - 1}`);
+  }
+}
+
 const count = (page, id) => page.getAttribute(tid(id), 'data-count').then(Number);
 
-test('event-loop-order: the lab steps through the browser’s real callback order beside the model', { timeout: 90000 }, async () => {
+test('event-loop-order: the lab and the queue lanes step through the browser’s real callback order beside the model', { timeout: 90000 }, async () => {
   const P = await env.open('scenario=event-loop-order&lang=en', { bypassCSP: true });
   const { page } = P;
   // The lesson is about setTimeout and Promise.then: the code opens on JavaScript.
@@ -191,6 +243,16 @@ test('event-loop-order: the lab steps through the browser’s real callback orde
   assert.deepEqual(browser, printed, 'the lab shows the order the console printed');
   assert.deepEqual(await page.$$eval(tid('lab-row'), (rs) => rs.map((r) => r.dataset.agree)), ['true', 'true', 'true', 'true', 'true']);
   assert.equal(await page.locator(tid('lab-mismatch')).count(), 0);
+  // The timeline's queue lanes: script, microtasks, macrotasks, and on them the callbacks the
+  // browser ran, numbered in its order, each with the time its line was printed.
+  assert.deepEqual(await page.$$eval(tid('queue-lane'), (ls) => ls.map((l) => l.dataset.queue)), ['sync', 'micro', 'macro']);
+  const lines = await consoleLines(page);
+  const marks = await queueMarks(page);
+  assertMarksMatchConsole(marks, lines, 'after the run');
+  for (const m of marks) {
+    const shown = m.at.match(/^ran at (\d+\.\d)\u00a0ms$/);
+    assert.ok(shown && Math.abs(Number(shown[1]) - m.ms) < 0.051, `mark ${m.order} says '${m.at}', ran at ${m.ms} ms`);
+  }
   // Step back: after both microtasks, only the timer waits.
   await stepBackTo(page, 4);
   assert.deepEqual([await count(page, 'lab-micro'), await count(page, 'lab-macro')], [0, 1]);
@@ -199,17 +261,45 @@ test('event-loop-order: the lab steps through the browser’s real callback orde
   await stepBackTo(page, 2);
   assert.deepEqual([await count(page, 'lab-micro'), await count(page, 'lab-macro')], [2, 1]);
   assert.match(await page.locator(tid('lab-stack')).textContent(), /script \(main\)/);
+  // The lanes step too: the two lines of the script ran, the other three wait in their queues,
+  // dashed, in the columns where the browser will run them.
+  const back = await queueMarks(page);
+  assert.deepEqual(back.map((m) => [m.order, m.state, m.lane]), [[1, 'ran', 'sync'], [2, 'ran', 'sync'], [3, 'queued', 'micro'], [4, 'queued', 'micro'], [5, 'queued', 'macro']]);
+  assert.deepEqual(back.map((m) => m.dashed), [false, false, true, true, true]);
+  assert.deepEqual(back.map((m) => m.l), marks.map((m) => m.l), 'marks keep their columns as the player steps');
+  assert.deepEqual(back.slice(2).map((m) => m.at), ['queued', 'queued', 'queued']);
+  assert.deepEqual(await cutMarks(page), [], 'a mark cut at its edge');
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'lab-event-loop-1280');
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'lab-event-loop-390');
   const overflow = await page.$eval(tid('event-lab'), (e) => e.scrollWidth - e.clientWidth);
   assert.ok(overflow <= 1, `the lab overflows its box by ${overflow} px at 390 px`);
+  // On a phone the lanes keep the numbers in their columns, inside the card.
+  const phone = await queueMarks(page);
+  const card = await page.$eval(tid('queue-lanes'), (e) => { const r = e.getBoundingClientRect(); return { l: r.left, r: r.right, over: e.scrollWidth - e.clientWidth }; });
+  assert.ok(card.over <= 1 && card.r <= 390, `the queue lanes overflow at 390 px: ${JSON.stringify(card)}`);
+  assert.deepEqual(await cutMarks(page), [], '390 px: a mark cut at its edge');
+  for (const [i, m] of phone.entries()) {
+    assert.ok(m.l >= card.l - 0.5 && m.r <= card.r + 0.5 && m.inLane, `390 px: mark ${m.order} out of its lane: ${JSON.stringify(m)}`);
+    if (i) assert.ok(m.l >= phone[i - 1].r - 0.5, `390 px: mark ${m.order} is not right of mark ${m.order - 1}`);
+  }
   assertClean(P);
   await P.close();
+  // French words are longer: still whole in every mark, at 1280 and 1920 px.
+  const F = await env.open('scenario=event-loop-order&lang=fr', { viewport: { width: 1280, height: 720 } });
+  assert.equal(await runAndWait(F.page), 'finished');
+  await F.page.waitForSelector(`${tid('queue-lanes')}[data-shown="5"]`);
+  assert.deepEqual(await cutMarks(F.page), [], 'fr 1280 px: a mark cut at its edge');
+  assert.match(await F.page.locator(`${tid('queue-mark')}[data-order="1"] .ap-ql-at`).textContent(), /^exécuté à \d+,\d\u00a0ms$/);
+  await F.page.setViewportSize({ width: 1920, height: 1080 });
+  assert.deepEqual(await cutMarks(F.page), [], 'fr 1920 px: a mark cut at its edge');
+  await screenshot(F.page, 'lab-event-loop-fr-1920');
+  assertClean(F);
+  await F.close();
 });
 
-test('event-loop-order: a red notice when the model disagrees with the browser (test hook), in French and presenter mode', { timeout: 90000 }, async () => {
+test('event-loop-order: a red notice when the model disagrees with the browser (test hook), the queue lanes drawing what the browser did, in French and presenter mode', { timeout: 90000 }, async () => {
   const P = await env.newPage({ viewport: { width: 1280, height: 720 } });
   const { page } = P;
   await page.addInitScript(() => { window.__apLabPerturb = true; });
@@ -221,6 +311,37 @@ test('event-loop-order: a red notice when the model disagrees with the browser (
   assert.equal(await notice.getAttribute('data-row'), '4');
   assert.match(await notice.textContent(), /divergent au rappel 4\u00a0:/);
   assert.deepEqual(await page.$$eval(tid('lab-row'), (rs) => rs.map((r) => r.dataset.agree)), ['true', 'true', 'true', 'false', 'false']);
+  // The queue lanes draw what the browser did, not the (here wrong) model.
+  const lines = await consoleLines(page);
+  assertMarksMatchConsole(await queueMarks(page), lines, 'with a wrong model');
+  const model = await page.$$eval(tid('lab-model'), (ts) => ts.map((t) => t.textContent));
+  assert.notDeepEqual(model, lines.map((l) => l.text), 'the hook did not make the model wrong');
+  // On the projector (French, the notice shown): one screen, the queue lanes under the picture,
+  // over neither the timeline's drawing nor the legend, their text at least 24 px, the time of
+  // each mark whole ("exécuté à" left out: the lanes' order says it).
+  const geo = await page.evaluate(() => {
+    const box = (e) => { const r = e.getBoundingClientRect(); return { t: r.top, b: r.bottom, l: r.left, r: r.right }; };
+    const marks = [...document.querySelectorAll('[data-testid="queue-mark"]')];
+    return {
+      svg: box(document.querySelector('[data-testid="timeline"] svg')), ql: box(document.querySelector('[data-testid="queue-lanes"]')),
+      legend: box(document.querySelector('.ap-legend')), lab: box(document.querySelector('[data-testid="event-lab"]')),
+      scroll: document.documentElement.scrollHeight, vh: innerHeight,
+      small: [...document.querySelectorAll('.ap-ql-name, .ap-ql-mark, .ap-lab-step, .ap-lab-h, .ap-lab-item')]
+        .filter((e) => e.getClientRects().length && parseFloat(getComputedStyle(e).fontSize) < 23.9).map((e) => e.textContent),
+      clipped: marks.filter((m) => m.scrollWidth > m.clientWidth + 1).map((m) => m.textContent),
+      words: marks.map((m) => m.querySelector('.ap-ql-at').innerText.trim()),
+      names: [...document.querySelectorAll('.ap-ql-name')].map((n) => n.getClientRects().length),
+    };
+  });
+  const msg = JSON.stringify(geo);
+  assert.ok(geo.scroll <= geo.vh, `presenter page scrolls: ${msg}`);
+  assert.ok(geo.ql.t >= geo.svg.b - 0.5, `the queue lanes cover the timeline's drawing: ${msg}`);
+  assert.ok(geo.legend.t >= geo.ql.b - 0.5 && geo.lab.t >= geo.legend.b - 0.5, `the legend is covered: ${msg}`);
+  assert.ok(geo.lab.b <= geo.vh + 0.5, `the lab runs off the screen: ${msg}`);
+  assert.deepEqual(geo.small, [], 'text under 24 px at 1280×720');
+  assert.deepEqual(geo.clipped, [], 'a mark cut at its edge');
+  assert.deepEqual(geo.names, [1, 1, 1], 'a lane name on more than one line');
+  for (const [i, w] of geo.words.entries()) assert.match(w, /^\d+,\d\u00a0ms$/, `mark ${i + 1} says '${w}'`);
   await screenshot(page, 'lab-event-loop-mismatch-presenter-fr');
   assertClean(P);
   await P.close();

@@ -44,6 +44,17 @@ pub fn predict(jobs: &[Job]) -> Vec<usize> {
 /// What the browser did: the callbacks in the order their prints were recorded (each is matched
 /// to the first job with its queue and text not matched yet). Events of other tasks are ignored.
 pub fn observed<'a>(jobs: &[Job], events: impl IntoIterator<Item = &'a Event>) -> Vec<usize> {
+    observed_at(jobs, events)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `observed`, each callback with the scenario time it ran at (ms since the run started).
+pub fn observed_at<'a>(
+    jobs: &[Job],
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Vec<(usize, f64)> {
     let mut used = vec![false; jobs.len()];
     let mut out = Vec::new();
     for e in events {
@@ -59,7 +70,7 @@ pub fn observed<'a>(jobs: &[Job], events: impl IntoIterator<Item = &'a Event>) -
             (0..jobs.len()).find(|&i| !used[i] && jobs[i].queue == *q && jobs[i].text == *text)
         {
             used[i] = true;
-            out.push(i);
+            out.push((i, e.t));
         }
     }
     out

@@ -18,7 +18,7 @@ fn perturbed() -> bool {
         .is_some_and(|v| v.is_truthy())
 }
 
-fn queue_word(lang: Lang, q: Queue) -> &'static str {
+pub(super) fn queue_word(lang: Lang, q: Queue) -> &'static str {
     match q {
         Queue::Sync => say(lang, ["script", "script", "script"]),
         Queue::Micro => say(lang, ["microtask", "microtâche", "microtarea"]),
@@ -40,32 +40,30 @@ fn column(title: &'static str, testid: &'static str, items: Vec<String>) -> impl
     }
 }
 
-#[component]
-pub fn EventLab() -> impl IntoView {
+/// What the lab and the timeline's queue lanes show: the program's callbacks, the ones the
+/// browser ran so far (in its order, each with the time it ran at) and how many of them the
+/// player shows.
+#[derive(Clone, Copy)]
+pub struct Feed {
+    pub jobs: Memo<Vec<Job>>,
+    pub seen: Memo<(Vec<(usize, f64)>, usize)>,
+}
+
+pub fn feed() -> Feed {
     let app = use_app();
-    let perturb = perturbed();
     let jobs = Memo::new(move |_| {
         app.built
             .with(|b| b.programs.first().map(eventlab::jobs).unwrap_or_default())
     });
-    let predicted = Memo::new(move |_| {
-        let mut p = eventlab::predict(&jobs.get());
-        if perturb && p.len() >= 2 {
-            let n = p.len();
-            p.swap(n - 2, n - 1);
-        }
-        p
-    });
-    // What the browser ran so far, and how much of it the player shows.
     let seen = Memo::new(move |_| {
         app.live_version.track();
         let j = jobs.get();
-        let all: Vec<usize> = app.live.with(|l| match l.first() {
-            Some(ev) if !ev.is_empty() => eventlab::observed(&j, ev.iter()),
+        let all = app.live.with(|l| match l.first() {
+            Some(ev) if !ev.is_empty() => eventlab::observed_at(&j, ev.iter()),
             _ => app.result.with(|r| {
                 r.as_ref()
                     .and_then(|r| r.traces.first())
-                    .map(|t| eventlab::observed(&j, t.events.iter()))
+                    .map(|t| eventlab::observed_at(&j, t.events.iter()))
                     .unwrap_or_default()
             }),
         });
@@ -78,12 +76,29 @@ pub fn EventLab() -> impl IntoView {
         let k = eventlab::observed(&j, shown.iter()).len();
         (all, k)
     });
+    Feed { jobs, seen }
+}
+
+#[component]
+pub fn EventLab() -> impl IntoView {
+    let app = use_app();
+    let perturb = perturbed();
+    let Feed { jobs, seen } = feed();
+    let predicted = Memo::new(move |_| {
+        let mut p = eventlab::predict(&jobs.get());
+        if perturb && p.len() >= 2 {
+            let n = p.len();
+            p.swap(n - 2, n - 1);
+        }
+        p
+    });
     let visible = move || app.scenario.get() == "event-loop-order" && !jobs.with(Vec::is_empty);
     let body = move || {
         let lang = app.lang.get();
         let j = jobs.get();
         let pred = predicted.get();
         let (all, k) = seen.get();
+        let all: Vec<usize> = all.into_iter().map(|(i, _)| i).collect();
         let text = |i: usize| j.get(i).map(|x: &Job| x.text.clone()).unwrap_or_default();
         let snap = eventlab::snapshot(&j, &all, k);
         // While callback k runs: the script frame under a synchronous line, else the callback.

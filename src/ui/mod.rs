@@ -25,6 +25,7 @@ pub mod player;
 pub mod player_bar;
 pub mod predict;
 pub mod presenter;
+pub mod queue_lanes;
 pub mod share;
 pub mod state;
 pub mod status;

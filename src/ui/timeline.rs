@@ -681,6 +681,7 @@ pub fn Timeline() -> impl IntoView {
                         </div>
                     </Show>
                 </div>
+                <super::queue_lanes::QueueLanes />
             </section>
         }
 }
