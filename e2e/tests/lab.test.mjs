@@ -346,3 +346,72 @@ test('event-loop-order: a red notice when the model disagrees with the browser (
   assertClean(P);
   await P.close();
 });
+
+/** Each lane panel's header texts (its title and its "ideal … · measured …" caption): the box of
+ *  the glyphs (a Range over the text), the panel's box, and the other header texts it overlaps. */
+async function panelHeads(page) {
+  return page.$$eval('[data-testid="timeline"] svg .ap-panel', (panels) => panels.map((p) => {
+    const box = (r) => ({ l: r.left, r: r.right, t: r.top, b: r.bottom });
+    const glyphs = (e) => { const r = document.createRange(); r.selectNodeContents(e); return box(r.getBoundingClientRect()); };
+    const bg = box(p.querySelector('.ap-panel-bg').getBoundingClientRect());
+    // What a person can see of the panel: the drawing may be cut by a scrolling or clipping box.
+    let view = box(p.ownerSVGElement.getBoundingClientRect());
+    for (let e = p.ownerSVGElement.parentElement; e; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') {
+        const r = e.getBoundingClientRect();
+        view = { l: Math.max(view.l, r.left), r: Math.min(view.r, r.right), t: view.t, b: view.b };
+      }
+    }
+    view = { l: Math.max(view.l, 0), r: Math.min(view.r, innerWidth), t: view.t, b: view.b };
+    const heads = [...p.querySelectorAll(':scope > .ap-panel-title, :scope > .ap-panel-caption')].filter((t) => t.textContent.trim());
+    const boxes = heads.map(glyphs);
+    return {
+      program: p.dataset.program, bg, view,
+      heads: heads.map((t, i) => ({
+        text: t.textContent, box: boxes[i],
+        overlaps: heads.filter((_, j) => j !== i && boxes[j].l < boxes[i].r && boxes[i].l < boxes[j].r && boxes[j].t < boxes[i].b && boxes[i].t < boxes[j].b).map((o) => o.textContent),
+      })),
+    };
+  }));
+}
+
+function assertHeadsInside(panels, what) {
+  assert.ok(panels.length >= 2, `${what}: ${panels.length} panels`);
+  for (const p of panels) {
+    assert.ok(p.heads.some((h) => /\d\u00a0?s$/.test(h.text)), `${what}: panel ${p.program} has no measured caption: ${JSON.stringify(p.heads)}`);
+    for (const h of p.heads) {
+      const b = h.box;
+      const inside = b.l >= p.bg.l - 0.5 && b.r <= p.bg.r + 0.5 && b.t >= p.bg.t - 0.5 && b.b <= p.bg.b + 0.5;
+      const seen = b.l >= p.view.l - 0.5 && b.r <= p.view.r + 0.5;
+      assert.ok(inside && seen, `${what}: '${h.text}' (${b.l.toFixed(1)}–${b.r.toFixed(1)}) out of its panel (${p.bg.l.toFixed(1)}–${p.bg.r.toFixed(1)}, seen ${p.view.l.toFixed(1)}–${p.view.r.toFixed(1)})`);
+      assert.deepEqual(h.overlaps, [], `${what}: '${h.text}' overlaps its panel's other header text`);
+    }
+  }
+}
+
+test('lane panel headers: every title and "ideal · measured" caption whole inside its panel, over nothing (en/fr/es, 390 and 1280 px, 300 px embed)', { timeout: 300000 }, async () => {
+  for (const scenario of ['breakfast', 'crawler']) {
+    for (const lang of ['en', 'fr', 'es']) {
+      const P = await env.open(`scenario=${scenario}&mode=compare&lang=${lang}&speed=4`, { viewport: { width: 1280, height: 800 } });
+      const { page } = P;
+      assert.equal(await runAndWait(page, { timeout: 90000 }), 'finished');
+      for (const w of [1280, 390]) {
+        await page.setViewportSize({ width: w, height: 844 });
+        await page.waitForFunction((w) => document.querySelector('[data-testid="timeline"] svg')?.getBoundingClientRect().width <= w, w);
+        assertHeadsInside(await panelHeads(page), `${scenario} ${lang} ${w} px`);
+      }
+      assertClean(P);
+      await P.close();
+    }
+  }
+  // A narrow course-page column: the embed at 300 px.
+  for (const lang of ['en', 'fr', 'es']) {
+    const P = await env.open(`embed=1&scenario=breakfast&mode=compare&lang=${lang}&speed=4`, { viewport: { width: 300, height: 900 } });
+    const { page } = P;
+    assert.equal(await runAndWait(page, { timeout: 90000 }), 'finished');
+    assertHeadsInside(await panelHeads(page), `embed breakfast ${lang} 300 px`);
+    if (lang === 'es') await screenshot(page, 'lab-panel-heads-embed-300-es');
+    assertClean(P);
+    await P.close();
+  }
+});

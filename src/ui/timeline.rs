@@ -27,6 +27,8 @@ pub const CANVAS_ABOVE: usize = 500;
 const FOCUSABLE_BARS: usize = 150;
 
 /// Pixel layout of the SVG drawing for a width.
+/// Below this drawing width a panel's caption goes under its title.
+const NARROW_HEAD_W: f64 = 340.0;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     pub w: f64,
@@ -70,7 +72,13 @@ impl Layout {
             lane_h: k(28.0, 40.0),
             bar_h: k(18.0, 24.0),
             axis_h: k(26.0, 40.0),
-            head_h: k(28.0, 40.0),
+            // A narrow column (a 300 px embed) has no room for the title and its "ideal ·
+            // measured" caption on one line: the caption goes on a second line.
+            head_h: if w < NARROW_HEAD_W {
+                46.0
+            } else {
+                k(28.0, 40.0)
+            },
             gap: 10.0,
             foot_h: k(30.0, 44.0),
             now_font: k(12.0, 24.0),
@@ -953,14 +961,17 @@ fn Panel(
         })
     };
     let head = move || layout.get().head_h * 0.68;
+    let two = move || layout.get().w < NARROW_HEAD_W;
+    let title_y = move || y() + if two() { 19.0 } else { head() };
+    let caption_y = move || y() + if two() { 38.0 } else { head() };
     view! {
         <g class="ap-panel" data-program=p>
             <clipPath id=clip.clone()>
                 <rect x=0 y=y width=clip_w height=h />
             </clipPath>
             <rect class="ap-panel-bg" x=2 y=y width=move || layout.get().w - 4.0 height=h rx=8 />
-            <text class="ap-panel-title" x=12 y=move || y() + head()>{move || text(|x| x.title.clone())}</text>
-            <text class="ap-panel-caption" x=move || layout.get().w - 12.0 y=move || y() + head() text-anchor="end">{move || text(|x| x.caption.clone())}</text>
+            <text class="ap-panel-title" x=12 y=title_y>{move || text(|x| x.title.clone())}</text>
+            <text class="ap-panel-caption" x=move || layout.get().w - 12.0 y=caption_y text-anchor="end">{move || text(|x| x.caption.clone())}</text>
             {move || {
                 // Rows are rebuilt whenever their `sig` changes. Leptos keeps an entry (and its
                 // allocation) for each row's owner in the owner the `For` was made under, and for
