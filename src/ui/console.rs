@@ -194,9 +194,17 @@ fn ConsoleBlock(
                 <p class="ap-console-more">{move || more_text(app.lang.get(), hidden())}</p>
             </Show>
             <ol class="ap-console-lines">
-                <For each=lines key=|(l, _)| l.event let:item>
-                    <ConsoleLine line=item.0 name=item.1 mode />
-                </For>
+                // A `For` of its own per run: each line's owner leaves an entry (and its
+                // allocation) in the owner the `For` was made under until that one is cleaned
+                // up, so lines made under the block itself were kept for ever (issue 16 item 2).
+                {move || {
+                    app.run_id.track();
+                    view! {
+                        <For each=lines key=|(l, _)| l.event let:item>
+                            <ConsoleLine line=item.0 name=item.1 mode />
+                        </For>
+                    }
+                }}
             </ol>
             {move || result().map(|r| view! {
                 <p class="ap-console-result" data-testid="console-result">
