@@ -85,7 +85,16 @@ pub fn Legend() -> impl IntoView {
         BarState::ALL
             .into_iter()
             .filter(|st| shown(*st))
-            .map(|s| view! { <li>{swatch(Some(s))}<span>{state_word(lang, s)}</span></li> })
+            .map(|s| {
+                // A projector's legend stays one row: the blocked bar's word without its gloss
+                // (the lesson and the tooltip keep it).
+                let word = if s == BarState::Blocked && app.presenter.get() {
+                    say(lang, ["blocked", "bloqué", "bloqueado"])
+                } else {
+                    state_word(lang, s)
+                };
+                view! { <li>{swatch(Some(s))}<span>{word}</span></li> }
+            })
             .chain(std::iter::once(
                 view! { <li>{swatch(None)}<span>{ghost_word(lang)}</span></li> },
             ))

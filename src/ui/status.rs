@@ -70,7 +70,8 @@ pub fn StageNote() -> impl IntoView {
         if compare && info.is_some_and(|i| i.holds_thread) {
             lines.push(t().one_after_another.to_string());
         }
-        if compare && info.is_some_and(|i| i.one_program) {
+        // A projector shows no mode control, and the panel's title says "One program" already.
+        if compare && info.is_some_and(|i| i.one_program) && !app.presenter.get() {
             lines.push(t().one_program.to_string());
         }
         if app.result.with(|r| {

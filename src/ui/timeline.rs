@@ -797,7 +797,13 @@ fn TimelineSvg(
             lay
         }
     });
-    let max_ticks = Memo::new(move |_| if width.get() < 520.0 { 4 } else { 8 });
+    // As many ticks as their labels leave room for (a projector's 24–48 px labels in a half-width
+    // panel take fewer than a page's 13 px ones): about 3.2 em between two.
+    let max_ticks = Memo::new(move |_| {
+        let lay = layout.get();
+        let room = (lay.plot_w / (lay.label_font * 3.2)).floor() as usize;
+        room.clamp(2, if width.get() < 520.0 { 4 } else { 8 })
+    });
     let end_ms = Memo::new(move |_| {
         let plot_w = layout.get().plot_w;
         axis_end_ms(
