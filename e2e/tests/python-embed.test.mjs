@@ -219,6 +219,11 @@ test('a program that never ends: stopped past 60 s of scenario time + 20 s, the 
   const error = await frame.waitForSelector(tid('editor-error'));
   assert.equal(await error.getAttribute('data-kind'), 'limit');
   assert.equal(await error.textContent(), 'The run stopped: the program ran past the 60 s limit');
+  await E.send({ type: 'set', lang: 'es' });
+  await frame.waitForSelector(`${tid('app')}[data-lang="es"]`);
+  assert.equal(await frame.textContent(tid('editor-error')), 'La ejecución se detuvo: el programa superó el límite de 60\u00a0s');
+  await E.send({ type: 'set', lang: 'en' });
+  await frame.waitForSelector(`${tid('app')}[data-lang="en"]`);
   assert.equal(await frame.getAttribute(tid('app'), 'data-run-state'), 'cancelled');
 
   // A blocking wait longer than the limit: the worker's own clock says so as soon as the ideal run
@@ -232,6 +237,10 @@ test('a program that never ends: stopped past 60 s of scenario time + 20 s, the 
   assert.equal(blocked.cancelled, true);
   const why = await frame.waitForSelector(`${tid('editor-error')}[data-kind="limit"]`);
   assert.equal(await why.textContent(), 'The run stopped: the program ran past 60 s of scenario time');
+  await E.send({ type: 'set', lang: 'fr' });
+  await frame.waitForSelector(`${tid('app')}[data-lang="fr"]`);
+  assert.equal(await frame.textContent(tid('editor-error')), 'L’exécution s’est arrêtée\u00a0: le programme a dépassé 60\u00a0s de temps du scénario');
+  await E.send({ type: 'set', lang: 'en' });
 
   // The next program runs in a fresh worker.
   await E.send({ type: 'load', scenario: 'custom', src: b64url(KITCHEN), mode: 'concurrent', speed: SPEED });

@@ -203,11 +203,11 @@ test('syntax errors carry the line and column CPython reports', async () => {
 
 test('limits stop the run with the trace so far: 60 s of scenario time, a wait that never ends', async () => {
   let m = (await W.run('import asyncio\n\nasync def main():\n    print("start")\n    await asyncio.sleep(120)\n\nasyncio.run(main())\n')).at(-1);
-  assert.deepEqual([m.type, m.kind, m.clock], ['error', 'limit', 'ideal']);
+  assert.deepEqual([m.type, m.kind, m.clock, m.what], ['error', 'limit', 'ideal', 'time']);
   assert.match(m.message, /60 s/);
   assert.deepEqual(m.trace.events.map((e) => e.kind), ['start', 'print', 'sleep']);
   m = (await W.run('import asyncio\n\nasync def main():\n    await asyncio.Event().wait()\n\nasyncio.run(main())\n')).at(-1);
-  assert.deepEqual([m.type, m.kind], ['error', 'limit']);
+  assert.deepEqual([m.type, m.kind, m.what], ['error', 'limit', 'forever']);
   assert.match(m.message, /waits forever/);
   // The real clock stops too (a small limit keeps this short).
   m = (await W.run('import asyncio\n\nasync def main():\n    await asyncio.sleep(0.1)\n    await asyncio.sleep(0.2)\n\nasyncio.run(main())\n', { limit_ms: 150 })).at(-1);

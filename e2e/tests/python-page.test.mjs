@@ -98,6 +98,13 @@ test('what a browser cannot run is named, with its line and column', { timeout: 
   const err = await page.waitForSelector(tid('editor-error'), { timeout: 120000 });
   assert.equal(await err.getAttribute('data-kind'), 'unsupported');
   assert.match(await err.textContent(), /^line \d+, column \d+: .*thread/i);
+  // In the page's language, as every word of the page.
+  await page.selectOption(tid('lang'), 'fr');
+  await page.waitForSelector(`${tid('app')}[data-lang="fr"]`);
+  assert.match(await page.textContent(tid('editor-error')), /^ligne \d+, colonne \d+\u00a0: les threads du système .* n’a qu’un thread pour Python$/);
+  await page.selectOption(tid('lang'), 'es');
+  await page.waitForSelector(`${tid('app')}[data-lang="es"]`);
+  assert.match(await page.textContent(tid('editor-error')), /^línea \d+, columna \d+: los hilos del sistema .* solo tiene un hilo para Python$/);
   assertClean(P);
   await P.close();
 });

@@ -83,6 +83,8 @@ pub enum Msg {
         message: String,
         line: Option<usize>,
         col: Option<usize>,
+        /// Which refusal or limit (`threading`, `time`, `tasks`, …): the page words it.
+        what: Option<String>,
         /// What ran before a limit stopped it (checked like any trace), if sent.
         trace: Option<Trace>,
     },
@@ -124,6 +126,13 @@ fn opt_uint(m: &Map<String, Value>, k: &str) -> Result<Option<usize>, Invalid> {
     match m.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(_) => Ok(Some(get_uint(m, k, 1_000_000)? as usize)),
+    }
+}
+
+fn opt_str(m: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>, Invalid> {
+    match m.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => Ok(Some(get_str(m, k, max)?)),
     }
 }
 
@@ -233,6 +242,7 @@ pub fn from_value(v: &Value) -> Result<Msg, Invalid> {
                 message: short(&get_str(m, "message", MAX_LINE)?, MAX_SHORT),
                 line: opt_uint(m, "line")?,
                 col: opt_uint(m, "col")?,
+                what: opt_str(m, "what", 40)?,
                 trace,
             })
         }
@@ -532,10 +542,32 @@ mod tests {
             ),
             r#"{"type":"events","id":-1,"tasks":[],"events":[]}"#.to_string(),
             r#"{"type":"error","id":1,"kind":"boom","message":"x"}"#.to_string(),
+            // which limit: short text or nothing
+            r#"{"type":"error","id":1,"kind":"limit","message":"x","what":7}"#.to_string(),
+            format!(
+                r#"{{"type":"error","id":1,"kind":"limit","message":"x","what":"{}"}}"#,
+                "t".repeat(41)
+            ),
         ];
         for c in &cases {
             assert!(parse(c).is_err(), "accepted {c}");
         }
+    }
+
+    #[test]
+    fn an_error_says_which_limit_when_it_knows() {
+        let at = |what: &str| match parse(&format!(
+            r#"{{"type":"error","id":2,"kind":"limit","message":"the program ran past 60 s of scenario time"{what}}}"#
+        )) {
+            Ok(Msg::Error { id, kind, what, .. }) => Some((id, kind, what)),
+            _ => None,
+        };
+        assert_eq!(
+            at(r#","what":"time""#),
+            Some((2, "limit".into(), Some("time".into())))
+        );
+        assert_eq!(at(r#","what":null"#), Some((2, "limit".into(), None)));
+        assert_eq!(at(""), Some((2, "limit".into(), None)));
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct PyError {
     pub message: String,
     pub line: Option<usize>,
     pub col: Option<usize>,
+    /// Which refusal or limit (`threading`, `time`, `watchdog`, …), so the page words it in its
+    /// language; `None`: `message` is shown as it is (CPython's own words, a bad message).
+    pub what: Option<String>,
 }
 
 /// What a run tells the page besides the `RunUpdate`s of the usual sink.
@@ -163,6 +166,7 @@ fn ensure() -> Result<(), String> {
             message: "Python could not start (its files did not load).".into(),
             line: None,
             col: None,
+            what: Some("boot".into()),
         });
     });
     worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
@@ -369,6 +373,7 @@ fn arm(r: &mut Active) {
                 message: "the program ran past the 60 s limit".into(),
                 line: None,
                 col: None,
+                what: Some("watchdog".into()),
             });
         }
     });
@@ -445,6 +450,7 @@ fn on_message(text: &str) {
                 message: e.to_string(),
                 line: None,
                 col: None,
+                what: None,
             })
         }
     };
@@ -470,6 +476,7 @@ fn on_message(text: &str) {
                         message: u.message.clone(),
                         line: Some(u.line),
                         col: Some(u.col),
+                        what: Some(u.what.clone()),
                     }),
             ),
             Msg::SyntaxError {
@@ -482,6 +489,7 @@ fn on_message(text: &str) {
                 message: message.clone(),
                 line: Some(*line),
                 col: Some(*col),
+                what: None,
             })),
             _ => None,
         };
@@ -530,6 +538,7 @@ fn on_message(text: &str) {
                         message: u.message.clone(),
                         line: Some(u.line),
                         col: Some(u.col),
+                        what: Some(u.what.clone()),
                     });
                     return;
                 }
@@ -554,6 +563,7 @@ fn on_message(text: &str) {
                     message,
                     line: Some(line),
                     col: Some(col),
+                    what: None,
                 });
             }
             Msg::Ideal { id, trace } if mine(id) => {
@@ -574,6 +584,7 @@ fn on_message(text: &str) {
                         message: e.to_string(),
                         line: None,
                         col: None,
+                        what: None,
                     });
                     return;
                 }
@@ -617,6 +628,7 @@ fn on_message(text: &str) {
                 message,
                 line,
                 col,
+                what,
                 ..
             } if mine(id) => {
                 failure = Some(PyError {
@@ -624,6 +636,7 @@ fn on_message(text: &str) {
                     message,
                     line,
                     col,
+                    what,
                 });
             }
             // Replies to a run that is no longer the page's: ignored.

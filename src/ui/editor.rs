@@ -276,6 +276,69 @@ fn PythonStatus() -> impl IntoView {
     }
 }
 
+/// Why a CPython program was refused or stopped, by the worker's or the bridge's `what`
+/// (`static/py/PROTOCOL.md`); `None` for what has no words here (then the message is shown).
+fn py_words(what: &str, lang: Lang) -> Option<&'static str> {
+    Some(say(lang, match what {
+        "threading" => [
+            "OS threads (threading, multiprocessing, concurrent.futures) cannot run in the browser: this page has one thread for Python",
+            "les threads du système (threading, multiprocessing, concurrent.futures) ne peuvent pas s’exécuter dans le navigateur\u{a0}: cette page n’a qu’un thread pour Python",
+            "los hilos del sistema (threading, multiprocessing, concurrent.futures) no pueden ejecutarse en el navegador: esta página solo tiene un hilo para Python",
+        ],
+        "to_thread" => [
+            "asyncio.to_thread / run_in_executor need an OS thread, which the browser cannot give Python here",
+            "asyncio.to_thread / run_in_executor demandent un thread du système, que le navigateur ne peut pas donner ici à Python",
+            "asyncio.to_thread / run_in_executor necesitan un hilo del sistema, que el navegador no puede darle aquí a Python",
+        ],
+        "subprocess" => [
+            "subprocesses cannot run in the browser",
+            "les sous-processus ne peuvent pas s’exécuter dans le navigateur",
+            "los subprocesos no pueden ejecutarse en el navegador",
+        ],
+        "socket" => [
+            "network sockets cannot be opened from the browser here (simulate the request with asyncio.sleep)",
+            "impossible d’ouvrir des sockets réseau depuis le navigateur ici (simulez la requête avec asyncio.sleep)",
+            "no se pueden abrir sockets de red desde el navegador aquí (simula la petición con asyncio.sleep)",
+        ],
+        "time" => [
+            "the program ran past 60 s of scenario time",
+            "le programme a dépassé 60\u{a0}s de temps du scénario",
+            "el programa superó 60\u{a0}s de tiempo del escenario",
+        ],
+        "watchdog" => [
+            "the program ran past the 60 s limit",
+            "le programme a dépassé la limite de 60\u{a0}s",
+            "el programa superó el límite de 60\u{a0}s",
+        ],
+        "forever" => [
+            "the program waits forever: nothing is scheduled that could wake it (CPython would hang here)",
+            "le programme attend pour toujours\u{a0}: rien de prévu ne peut le réveiller (CPython resterait bloqué ici)",
+            "el programa espera para siempre: no hay nada programado que pueda despertarlo (CPython se quedaría colgado aquí)",
+        ],
+        "tasks" => [
+            "the program created more than 10,000 tasks",
+            "le programme a créé plus de 10\u{202f}000 tâches",
+            "el programa creó más de 10\u{a0}000 tareas",
+        ],
+        "events" => [
+            "the program made more than 200,000 events",
+            "le programme a produit plus de 200\u{202f}000 événements",
+            "el programa generó más de 200\u{a0}000 eventos",
+        ],
+        "text" => [
+            "the program printed more than 1,000,000 characters",
+            "le programme a affiché plus de 1\u{202f}000\u{202f}000 de caractères",
+            "el programa imprimió más de 1\u{a0}000\u{a0}000 de caracteres",
+        ],
+        "boot" => [
+            "Python could not start (its files did not load).",
+            "Python n’a pas pu démarrer (ses fichiers ne se sont pas chargés).",
+            "Python no pudo arrancar (sus archivos no se cargaron).",
+        ],
+        _ => return None,
+    }))
+}
+
 /// What CPython refused (a syntax error, a module a browser cannot offer) or why the run stopped.
 #[component]
 fn PythonError(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> impl IntoView {
@@ -292,13 +355,18 @@ fn PythonError(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -
         {move || err().map(|e| {
             let lang = app.lang.get();
             let (line, col) = (e.line.unwrap_or(1), e.col.unwrap_or(1));
+            let why = e
+                .what
+                .as_deref()
+                .and_then(|w| py_words(w, lang))
+                .map_or_else(|| e.message.clone(), str::to_string);
             let text = match (e.line, lang) {
-                (Some(_), Lang::En) => format!("line {line}, column {col}: {}", e.message),
-                (Some(_), Lang::Fr) => format!("ligne {line}, colonne {col}\u{a0}: {}", e.message),
-                (Some(_), Lang::Es) => format!("línea {line}, columna {col}: {}", e.message),
-                (None, Lang::En) => format!("The run stopped: {}", e.message),
-                (None, Lang::Fr) => format!("L’exécution s’est arrêtée\u{a0}: {}", e.message),
-                (None, Lang::Es) => format!("La ejecución se detuvo: {}", e.message),
+                (Some(_), Lang::En) => format!("line {line}, column {col}: {why}"),
+                (Some(_), Lang::Fr) => format!("ligne {line}, colonne {col}\u{a0}: {why}"),
+                (Some(_), Lang::Es) => format!("línea {line}, columna {col}: {why}"),
+                (None, Lang::En) => format!("The run stopped: {why}"),
+                (None, Lang::Fr) => format!("L’exécution s’est arrêtée\u{a0}: {why}"),
+                (None, Lang::Es) => format!("La ejecución se detuvo: {why}"),
             };
             view! {
                 <ul class="ap-editor-errors">

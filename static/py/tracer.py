@@ -65,10 +65,11 @@ class Stop(SystemExit):
     """Stops the whole run (a limit, or a wait that can never end). A SystemExit so CPython's
     Task re-raises it out of the loop instead of storing it as the task's exception."""
 
-    def __init__(self, kind, message):
+    def __init__(self, kind, message, what=None):
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.what = what  # which limit, for the page to word in its language (PROTOCOL.md)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class Run:
             finally:
                 events._set_running_loop(ours)
         if over:
-            self.stop("limit", f"the program ran past {self.limit_ms / 1000:g} s of scenario time")
+            self.stop("limit", f"the program ran past {self.limit_ms / 1000:g} s of scenario time", "time")
         if not self.virtual:
             self.flush()
 
@@ -154,11 +155,11 @@ class Run:
             while _real() < end:
                 pass
         if over:
-            self.stop("limit", f"the program ran past {self.limit_ms / 1000:g} s of scenario time")
+            self.stop("limit", f"the program ran past {self.limit_ms / 1000:g} s of scenario time", "time")
 
-    def stop(self, kind, message):
+    def stop(self, kind, message, what=None):
         if self.stopped is None:
-            self.stopped = Stop(kind, message)
+            self.stopped = Stop(kind, message, what)
         raise self.stopped
 
     # -- tasks and events --
@@ -173,7 +174,7 @@ class Run:
             self.tasks.append({"id": 0, "name": name})
             return 0
         if len(self.tasks) >= MAX_TASKS:
-            self.stop("limit", f"the program created more than {MAX_TASKS:,} tasks")
+            self.stop("limit", f"the program created more than {MAX_TASKS:,} tasks", "tasks")
         tid = len(self.tasks)
         info = {"id": tid, "name": name}
         if parent is not None:
@@ -189,7 +190,7 @@ class Run:
         if tid == 0 and not self.tasks:
             self.tasks.append({"id": 0, "name": "main"})
         if len(self.events) >= MAX_EVENTS:
-            self.stop("limit", f"the program made more than {MAX_EVENTS:,} events")
+            self.stop("limit", f"the program made more than {MAX_EVENTS:,} events", "events")
         ev = {"t": self.stamp(), "task": tid, "kind": kind}
         ev.update(fields)
         self.events.append(ev)
@@ -199,7 +200,7 @@ class Run:
     def write(self, stream, s):
         self.text += len(s)
         if self.text > MAX_TEXT:
-            self.stop("limit", f"the program printed more than {MAX_TEXT:,} characters")
+            self.stop("limit", f"the program printed more than {MAX_TEXT:,} characters", "text")
         buf = self.buf[stream] + s
         while "\n" in buf:
             line, buf = buf.split("\n", 1)
@@ -422,6 +423,7 @@ class _Selector:
             run.stop(
                 "limit",
                 "the program waits forever: nothing is scheduled that could wake it (CPython would hang here)",
+                "forever",
             )
         run.wait(max(0.0, timeout) * 1000.0)
         return []
@@ -1071,7 +1073,7 @@ def run(rid, src, variant, speed, limit_ms):
         if isinstance(outcome, Stop):
             r.flush(force=True)
             _post({"type": "error", "id": rid, "kind": outcome.kind, "message": outcome.message,
-                   "clock": trace["clock"], "trace": trace})
+                   "what": outcome.what, "clock": trace["clock"], "trace": trace})
             return
         if virtual:
             _post({"type": "ideal", "id": rid, "trace": trace})
