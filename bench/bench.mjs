@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { start, tid, DIST } from '../e2e/lib.mjs';
 import { pyWorker } from '../e2e/python.mjs';
+import { CASES as MEMORY_CASES, RUNS, WARM, BOUNDS, memoryRuns } from '../e2e/memory.mjs';
 
 const wanted = process.argv.slice(2);
 const want = (name) => !wanted.length || wanted.includes(name);
@@ -189,31 +190,26 @@ async function crawler(env) {
 }
 
 // ---------- memory over 100 runs ----------
-// Wasm memory is read from boot.js's hook (the linear memory's size: it only grows, so a rise means
-// the Rust heap needed more room); CDP's backing-store figure does not see the iframe's wasm memory.
+// e2e/memory.mjs: the crawler in compare and in concurrent mode and an editor script, 100 runs each
+// by postMessage, measured after a forced GC at runs 10, 50 and 100 (wasm memory from boot.js's
+// hook, the JS heap, the renderer's live DOM nodes); judged by the bounds e2e/tests/memory.test.mjs
+// asserts over runs 10 → 100.
 async function memory(env) {
-  for (const mode of ['compare', 'concurrent']) {
-    const E = await env.embed('embed=1');
-    await E.msg('ready');
-    const cdp = await E.ctx.newCDPSession(E.page);
-    await cdp.send('HeapProfiler.enable');
-    const usage = async () => {
-      await cdp.send('HeapProfiler.collectGarbage');
-      const u = await cdp.send('Runtime.getHeapUsage');
-      const wasm = await E.frame().evaluate(() => globalThis.asyncPlaygroundWasmBytes?.() ?? NaN);
-      return { heap: u.usedSize, wasm };
-    };
-    const load = { scenario: 'crawler', mode, ms: 10 };
-    const at = {};
-    for (let i = 1; i <= 100; i++) {
-      await runVia(E, load);
-      if (i === 10 || i === 50 || i === 100) at[i] = await usage();
-    }
-    const grow = (k) => at[100][k] - at[50][k];
-    const fmt = (k) => `${kb(at[10][k])} → ${kb(at[50][k])} → ${kb(at[100][k])}`;
-    figure(`memory, 100 crawler runs (${mode}): JS heap @10/50/100`, fmt('heap'), 'stops growing', grow('heap') <= 256 * 1024);
-    figure(`memory, 100 crawler runs (${mode}): wasm @10/50/100`, fmt('wasm'), 'stops growing', grow('wasm') <= 256 * 1024);
-    await E.close();
+  const span = `runs ${WARM}–${RUNS}`;
+  for (const { name, load } of MEMORY_CASES) {
+    const r = await memoryRuns(env, load);
+    const at = (k, f) => [WARM, 50, RUNS].map((m) => f(r.at[m][k])).join(' → ');
+    const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
+    const per = (k) => `${kb(r.perRun[k])}/run`;
+    figure(`memory, ${name} ×${RUNS}: wasm @${WARM}/50/${RUNS}`, `${at('wasm', mb)} (${per('wasm')})`,
+      `stops growing (< ${BOUNDS.wasm / 1048576} MB over ${span})`, r.grew.wasm < BOUNDS.wasm);
+    figure(`memory, ${name} ×${RUNS}: JS heap @${WARM}/50/${RUNS}`, `${at('heap', mb)} (${per('heap')})`,
+      `stops growing (< ${BOUNDS.heap / 1048576} MB over ${span})`, r.grew.heap < BOUNDS.heap);
+    const dom = Math.abs(r.grew.nodes) <= BOUNDS.domShare * r.at[WARM].nodes
+      && Math.abs(r.grew.elements) <= BOUNDS.domShare * r.at[WARM].elements;
+    figure(`memory, ${name} ×${RUNS}: DOM nodes @${WARM}/50/${RUNS}`,
+      `${at('nodes', String)} (${(r.perRun.nodes).toFixed(2)}/run; elements ${at('elements', String)})`,
+      `flat (±${BOUNDS.domShare * 100} % over ${span})`, dom);
   }
 }
 
