@@ -125,7 +125,7 @@ test('SVG carries the title, the totals and a legend; Perfetto trace of the same
   await P.close();
 });
 
-test('task names and prints XML forbids (U+0001, U+0000, U+FFFF) still give a well-formed SVG', { timeout: 60000 }, async () => {
+test('task names and prints XML forbids (U+0001, U+0000, U+FFFF) still give a well-formed SVG, and its PNG', { timeout: 60000 }, async () => {
   const script = 'import asyncio\n\nasync def job(name):\n    print("p\u0001q\u0000r\uFFFFs", name)\n    await asyncio.sleep(0.1)\n\n'
     + 'async def main():\n    await asyncio.gather(job("x\u0001y"), job("a\u000Bb"))\n\nasyncio.run(main())\n';
   const src = Buffer.from(script, 'utf8').toString('base64url');
@@ -139,6 +139,11 @@ test('task names and prints XML forbids (U+0001, U+0000, U+FFFF) still give a we
   const pf = JSON.parse((await download(page, 'export-perfetto')).bytes.toString('utf8'));
   assert.ok(pf.traceEvents.some((e) => e.ph === 'i' && e.args.text.includes('p\u0001q')), 'prints kept exactly in the JSON');
   JSON.parse((await download(page, 'export-json')).bytes.toString('utf8'));
+  // The PNG is painted from that SVG: it comes out, at twice the SVG's width.
+  const png = (await download(page, 'export-png')).bytes;
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+  const svgW = Number(svg.match(/^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/)[1]);
+  assert.equal(png.readUInt32BE(16), Math.round(svgW * 2), 'the PNG of the whole SVG, at 2×');
   assertClean(P);
   await P.close();
 });
