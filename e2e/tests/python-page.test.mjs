@@ -10,7 +10,10 @@ import { start, tid, assertClean, runAndWait, screenshot, axe } from '../lib.mjs
 import { cpython, headline } from '../python.mjs';
 
 let env;
-before(async () => { env = await start(); });
+// While `offPython` is set, the server answers 404 for CPython's standard library (a broken or
+// partial deployment, a network gone before first use).
+let offPython = false;
+before(async () => { env = await start({ block: (p) => offPython && p.endsWith('/python_stdlib.zip') }); });
 after(async () => { await env?.close(); });
 
 const b64url = (s) => Buffer.from(s, 'utf8').toString('base64url');
@@ -109,6 +112,32 @@ test('what a browser cannot run is named, with its line and column', { timeout: 
   await P.close();
 });
 
+test('Python cannot start (its files do not load): said in the page\'s language, the run stops, a later Run retries', { timeout: 240000 }, async () => {
+  offPython = true;
+  const P = await open(GATHER, 'mode=concurrent&speed=4&lang=fr');
+  const { page } = P;
+  try {
+    await page.click(tid('run'));
+    const failed = await page.waitForSelector(tid('py-failed'), { timeout: 120000 });
+    assert.equal(await failed.textContent(), 'Python n’a pas pu démarrer (ses fichiers ne se sont pas chargés).');
+    assert.match(await page.textContent(tid('editor-error')), /^L’exécution s’est arrêtée\u00a0: Python n’a pas pu démarrer/);
+    await page.waitForSelector(`${tid('app')}[data-run-state="cancelled"]`, { timeout: 10000 });
+    await page.selectOption(tid('lang'), 'es');
+    await page.waitForSelector(`${tid('app')}[data-lang="es"]`);
+    assert.equal(await page.textContent(tid('py-failed')), 'Python no pudo arrancar (sus archivos no se cargaron).');
+    assert.match(await page.textContent(tid('editor-error')), /^La ejecución se detuvo: Python no pudo arrancar/);
+    // The only errors are the worker's own report of the missing file (Pyodide's), nothing of the page.
+    assert.deepEqual(P.pageErrors.filter((e) => !/python_stdlib\.zip/.test(e)), []);
+  } finally {
+    offPython = false;
+  }
+  // The files are back: the next Run starts Python afresh and runs the program.
+  assert.equal(await runAndWait(page, { timeout: 180000 }), 'finished');
+  assert.deepEqual(await texts(page), ['a done', 'b done', "['a', 'b']"]);
+  assert.equal(await page.$(tid('py-failed')), null);
+  await P.close();
+});
+
 test('isolation: the program has no DOM and no page storage (it runs in a worker)', { timeout: 180000 }, async () => {
   const prog = `import asyncio
 
@@ -131,6 +160,21 @@ asyncio.run(main())
   assert.equal(await runAndWait(page, { timeout: 120000 }), 'finished');
   assert.deepEqual(await texts(page), ['no DOM', 'no storage']);
   assert.equal(await page.evaluate(() => localStorage.getItem('pwned')), null);
+  assertClean(P);
+  await P.close();
+});
+
+test('a program that posts its own messages to the page: refused as untrusted input, said in the page\'s language', { timeout: 180000 }, async () => {
+  const prog = 'import asyncio\nimport js\n\nasync def main():\n    print("before")\n    js.postMessage(\'{"type": "done", "id": "forged", "trace": "<b>x</b>"}\')\n    await asyncio.sleep(0.5)\n    print("after")\n\nasyncio.run(main())\n';
+  const P = await open(prog, 'mode=concurrent&speed=4&lang=es');
+  const { page } = P;
+  await page.click(tid('run'));
+  const err = await page.waitForSelector(tid('editor-error'), { timeout: 120000 });
+  assert.equal(await err.getAttribute('data-kind'), 'invalid');
+  assert.match(await err.textContent(), /^La ejecución se detuvo: el worker de Python envió un mensaje que esta página no acepta/);
+  await page.waitForSelector(`${tid('app')}[data-run-state="cancelled"]`, { timeout: 10000 });
+  assert.equal(await page.$('b'), null, 'nothing of it rendered as HTML');
+  assert.ok(!(await texts(page)).includes('after'), 'the run stopped there');
   assertClean(P);
   await P.close();
 });

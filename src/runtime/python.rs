@@ -429,16 +429,16 @@ fn fail(err: PyError) {
     let run = BRIDGE.with(|b| b.borrow_mut().as_mut().and_then(|br| br.run.take()));
     let load = BRIDGE.with(|b| b.borrow().as_ref().and_then(|br| br.load.clone()));
     let booted = BRIDGE.with(|b| b.borrow().as_ref().is_some_and(|br| br.booted));
-    if err.kind == "worker" && !booted {
-        if let Some(l) = &load {
-            l(Load::Failed(err.message.clone()));
-        }
-    }
+    let not_started = (err.kind == "worker" && !booted).then(|| err.message.clone());
     if let Some(r) = run {
         (r.hooks.error)(err);
         finish(r, true);
     }
     terminate();
+    // After `terminate`, which clears an unfinished load (a Stop while loading shows no bar).
+    if let (Some(why), Some(l)) = (not_started, &load) {
+        l(Load::Failed(why));
+    }
 }
 
 fn on_message(text: &str) {
@@ -450,7 +450,7 @@ fn on_message(text: &str) {
                 message: e.to_string(),
                 line: None,
                 col: None,
-                what: None,
+                what: Some("invalid".into()),
             })
         }
     };
@@ -584,7 +584,7 @@ fn on_message(text: &str) {
                         message: e.to_string(),
                         line: None,
                         col: None,
-                        what: None,
+                        what: Some("invalid".into()),
                     });
                     return;
                 }
@@ -621,6 +621,20 @@ fn on_message(text: &str) {
                 } else {
                     ended = br.run.take();
                 }
+            }
+            // Pyodide did not load: whichever request asked for it, Python cannot start.
+            Msg::Error {
+                what: Some(ref w),
+                ref message,
+                ..
+            } if w == "boot" && !br.booted => {
+                failure = Some(PyError {
+                    kind: "worker".into(),
+                    message: message.clone(),
+                    line: None,
+                    col: None,
+                    what: Some("boot".into()),
+                });
             }
             Msg::Error {
                 id,

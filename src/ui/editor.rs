@@ -272,7 +272,12 @@ fn PythonStatus() -> impl IntoView {
                 </div>
             }
         })}
-        {move || failed().map(|why| view! { <p class="ap-editor-python" data-testid="py-failed">{why}</p> })}
+        {move || failed().map(|why| {
+            // The sentence in the page's language; Pyodide's own words (English, often only
+            // "exit(1)") in the tooltip.
+            let said = py_words("boot", lang()).unwrap_or_default();
+            view! { <p class="ap-editor-python" data-testid="py-failed" title=why>{said}</p> }
+        })}
     }
 }
 
@@ -329,6 +334,11 @@ fn py_words(what: &str, lang: Lang) -> Option<&'static str> {
             "the program printed more than 1,000,000 characters",
             "le programme a affiché plus de 1\u{202f}000\u{202f}000 de caractères",
             "el programa imprimió más de 1\u{a0}000\u{a0}000 de caracteres",
+        ],
+        "invalid" => [
+            "the Python worker sent a message this page does not accept, so the worker was stopped",
+            "le worker Python a envoyé un message que cette page n’accepte pas, il a donc été arrêté",
+            "el worker de Python envió un mensaje que esta página no acepta, así que se detuvo",
         ],
         "boot" => [
             "Python could not start (its files did not load).",

@@ -134,7 +134,10 @@ async function handle(m) {
       }
     }
   } catch (e) {
-    post({ type: 'error', id, kind: 'internal', message: String((e && e.message) || e).slice(0, 2000) });
+    const message = String((e && e.message) || e).slice(0, 2000);
+    // Pyodide itself did not load (a file missing, offline before first use): `what: "boot"`.
+    const boot = pyodide ? {} : { what: 'boot' };
+    post({ type: 'error', id: id ?? 0, kind: 'internal', message, ...boot });
   }
 }
 
