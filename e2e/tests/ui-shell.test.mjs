@@ -121,6 +121,31 @@ test('a single-mode run fills only its own total', { timeout: 60000 }, async () 
   await P.close();
 });
 
+test('a one-program scenario shows one figure, its total, in every language; no sequential card, no speed-up', { timeout: 60000 }, async () => {
+  const P = await env.open('scenario=promise-combinators&mode=compare&speed=4');
+  const { page } = P;
+  const shown = (id) => page.isVisible(tid(id));
+  assert.equal(await shown('total-sequential'), false);
+  assert.equal(await shown('speedup'), false);
+  assert.equal(await page.textContent(`${tid('total-concurrent')} .ap-figure-label`), 'Total');
+  assert.equal(await runAndWait(page), 'finished');
+  assert.ok(Number(await attr(page, 'total-concurrent', 'data-ms')) > 1400, 'the measured total');
+  assert.equal(await shown('total-sequential'), false);
+  assert.equal(await shown('speedup'), false);
+  for (const [lang, label] of [['fr', 'Total'], ['es', 'Total']]) {
+    await page.selectOption(tid('lang'), lang);
+    await page.waitForSelector(`${tid('app')}[data-lang="${lang}"]`);
+    assert.equal(await page.textContent(`${tid('total-concurrent')} .ap-figure-label`), label);
+  }
+  // A two-program scenario still shows the three.
+  await page.selectOption(tid('scenario'), 'breakfast');
+  await page.waitForSelector(`${tid('app')}[data-scenario="breakfast"]`);
+  assert.equal(await shown('total-sequential'), true);
+  assert.equal(await shown('speedup'), true);
+  assertClean(P);
+  await P.close();
+});
+
 test('embed API v1: ready, state, load+run in order, replies with ids, errors, ignored senders', { timeout: 90000 }, async () => {
   const E = await env.embed('embed=1&scenario=breakfast&lang=fr');
   const ready = await E.msg('ready');

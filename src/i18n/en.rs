@@ -28,6 +28,7 @@ pub const UI: Ui = Ui {
     the_fix: "The fix",
     total_sequential: "Sequential total",
     total_concurrent: "Concurrent total",
+    total: "Total",
     speedup: "Speed-up",
     ideal: "ideal",
     measured: "measured",

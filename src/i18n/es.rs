@@ -28,6 +28,7 @@ pub const UI: Ui = Ui {
     the_fix: "La solución",
     total_sequential: "Total secuencial",
     total_concurrent: "Total concurrente",
+    total: "Total",
     speedup: "Aceleración",
     ideal: "ideal",
     measured: "medido",

@@ -29,6 +29,7 @@ pub const UI: Ui = Ui {
     the_fix: "La correction",
     total_sequential: "Total séquentiel",
     total_concurrent: "Total concurrent",
+    total: "Total",
     speedup: "Accélération",
     ideal: "idéal",
     measured: "mesuré",

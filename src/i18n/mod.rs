@@ -39,6 +39,8 @@ pub struct Ui {
     pub the_fix: &'static str,
     pub total_sequential: &'static str,
     pub total_concurrent: &'static str,
+    /// The one figure of a one-program scenario.
+    pub total: &'static str,
     pub speedup: &'static str,
     pub ideal: &'static str,
     pub measured: &'static str,

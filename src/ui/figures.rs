@@ -35,15 +35,21 @@ pub fn Figures() -> impl IntoView {
             .then(|| app.plans.with(|p| total_of(p, mode)))
             .flatten()
     };
+    // A one-program scenario (SCENARIOS.md) has one figure, its total, in `total-concurrent`;
+    // the sequential card and the speed-up, which it cannot have, are not shown.
+    let one =
+        move || crate::model::catalog::info(&app.scenario.get()).is_some_and(|i| i.one_program);
     let card = move |mode: Mode, testid: &'static str| {
         let label =
             move || match super::words::mistake_or_fix(app.lang.get(), &app.scenario.get(), mode) {
                 Some(name) => name,
+                None if one() => t().total,
                 None => match mode {
                     Mode::Sequential => t().total_sequential,
                     Mode::Concurrent => t().total_concurrent,
                 },
             };
+        let hidden = move || mode == Mode::Sequential && one();
         let value = move || match (measured(mode), ideal(mode)) {
             (Some(ms), _) => seconds(app.lang.get(), ms),
             (None, Some(ms)) => seconds(app.lang.get(), ms),
@@ -55,7 +61,7 @@ pub fn Figures() -> impl IntoView {
             (None, None) => t().not_run,
         };
         view! {
-            <div class="ap-figure" data-testid=testid data-ms=move || measured(mode).map(|ms| format!("{ms:.1}"))
+            <div class="ap-figure" data-testid=testid hidden=hidden data-ms=move || measured(mode).map(|ms| format!("{ms:.1}"))
                 data-kind=move || if measured(mode).is_some() { "measured" } else { "ideal" }>
                 <span class="ap-figure-label">{label}</span>
                 <span class="ap-figure-value">{value}</span>
@@ -74,10 +80,10 @@ pub fn Figures() -> impl IntoView {
         }
     };
     view! {
-        <section class="ap-figures" aria-label=move || t().figures>
+        <section class="ap-figures" aria-label=move || t().figures data-one=move || one().then_some("")>
             {card(Mode::Sequential, "total-sequential")}
             {card(Mode::Concurrent, "total-concurrent")}
-            <div class="ap-figure ap-speedup" data-testid="speedup"
+            <div class="ap-figure ap-speedup" data-testid="speedup" hidden=one
                 data-kind=move || if speedup().is_some_and(|(_, m)| m) { "measured" } else { "ideal" }
                 data-ratio=move || speedup().and_then(|(r, m)| m.then(|| format!("{r:.3}")))>
                 <span class="ap-figure-label">{move || t().speedup}</span>
