@@ -249,16 +249,24 @@ test('event-loop-order: the lab and the queue lanes step through the browser’s
   const lines = await consoleLines(page);
   const marks = await queueMarks(page);
   assertMarksMatchConsole(marks, lines, 'after the run');
+  // The axis spans the recorded run, and keeps spanning it while the player steps back (it
+  // zoomed to the ideal's 0–2 ms before, drawing the timer's callback off its end).
+  const axisEnd = () => page.$$eval(`${tid('timeline')} .ap-grid`, (g) => Math.max(...g.map((l) => Number(l.dataset.ms))));
+  const measuredEnd = Number(await page.getAttribute(tid('total-concurrent'), 'data-ms'));
+  const end0 = await axisEnd();
+  assert.ok(end0 >= measuredEnd - 0.5, `the axis ends at ${end0} ms, before the run's ${measuredEnd} ms`);
   for (const m of marks) {
     const shown = m.at.match(/^ran at (\d+\.\d)\u00a0ms$/);
     assert.ok(shown && Math.abs(Number(shown[1]) - m.ms) < 0.051, `mark ${m.order} says '${m.at}', ran at ${m.ms} ms`);
   }
   // Step back: after both microtasks, only the timer waits.
   await stepBackTo(page, 4);
+  assert.equal(await axisEnd(), end0, 'stepping back rescaled the axis');
   assert.deepEqual([await count(page, 'lab-micro'), await count(page, 'lab-macro')], [0, 1]);
   assert.match(await page.locator(tid('lab-stack')).textContent(), /microtask → microtask: queueMicrotask/);
   // Back to the end of the script: both microtasks and the timer are queued, the script is on the stack.
   await stepBackTo(page, 2);
+  assert.equal(await axisEnd(), end0, 'stepping back rescaled the axis');
   assert.deepEqual([await count(page, 'lab-micro'), await count(page, 'lab-macro')], [2, 1]);
   assert.match(await page.locator(tid('lab-stack')).textContent(), /script \(main\)/);
   // The lanes step too: the two lines of the script ran, the other three wait in their queues,

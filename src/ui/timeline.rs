@@ -806,12 +806,15 @@ fn TimelineSvg(
     });
     let end_ms = Memo::new(move |_| {
         let plot_w = layout.get().plot_w;
-        axis_end_ms(
-            &s.ideal_total.get(),
-            &cursors.get(),
-            max_ticks.get(),
-            plot_w,
-        )
+        // A recorded run's whole extent counts, not only where the cursors are: stepping back
+        // through it must not rescale the axis to the ideal (event-loop-order's 0–2 ms).
+        let mut seen = cursors.get();
+        app.result.with(|r| {
+            if let Some(r) = r {
+                seen.extend(r.traces.iter().map(|t| Some(t.total_ms)));
+            }
+        });
+        axis_end_ms(&s.ideal_total.get(), &seen, max_ticks.get(), plot_w)
     });
     let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get(), only));
     let height = Memo::new(move |_| {
