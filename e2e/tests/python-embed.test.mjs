@@ -236,10 +236,12 @@ test('a program that never ends: stopped past 60 s of scenario time + 20 s, the 
   const blocked = await run(E, 2);
   assert.equal(blocked.cancelled, true);
   const why = await frame.waitForSelector(`${tid('editor-error')}[data-kind="limit"]`);
-  assert.equal(await why.textContent(), 'The run stopped: the program ran past 60 s of scenario time');
+  // Said so: its console is empty because nothing ran for real.
+  assert.equal(await why.textContent(), 'The run stopped: the program would run past 60 s of scenario time (its ideal run, on a virtual clock, got there first), so it was not run for real');
+  assert.deepEqual(await frame.$$eval(tid('console-text'), (l) => l.map((x) => x.textContent)), []);
   await E.send({ type: 'set', lang: 'fr' });
   await frame.waitForSelector(`${tid('app')}[data-lang="fr"]`);
-  assert.equal(await frame.textContent(tid('editor-error')), 'L’exécution s’est arrêtée\u00a0: le programme a dépassé 60\u00a0s de temps du scénario');
+  assert.equal(await frame.textContent(tid('editor-error')), 'L’exécution s’est arrêtée\u00a0: le programme dépasserait 60\u00a0s de temps du scénario (son exécution idéale, sur une horloge virtuelle, y est arrivée d’abord)\u00a0: il n’a donc pas été exécuté pour de vrai');
   await E.send({ type: 'set', lang: 'en' });
 
   // The next program runs in a fresh worker.

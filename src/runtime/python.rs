@@ -643,8 +643,15 @@ fn on_message(text: &str) {
                 line,
                 col,
                 what,
-                ..
+                trace,
             } if mine(id) => {
+                // Past the time limit in the ideal run: found before any real waiting, so
+                // nothing ran for real (as the subset refuses a program planned past it).
+                let ideal = trace.is_some_and(|t| t.clock == Clock::Ideal);
+                let what = match what.as_deref() {
+                    Some("time") if ideal => Some("time-ideal".to_string()),
+                    _ => what,
+                };
                 failure = Some(PyError {
                     kind,
                     message,

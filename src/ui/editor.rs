@@ -310,6 +310,11 @@ fn py_words(what: &str, lang: Lang) -> Option<&'static str> {
             "le programme a dépassé 60\u{a0}s de temps du scénario",
             "el programa superó 60\u{a0}s de tiempo del escenario",
         ],
+        "time-ideal" => [
+            "the program would run past 60 s of scenario time (its ideal run, on a virtual clock, got there first), so it was not run for real",
+            "le programme dépasserait 60\u{a0}s de temps du scénario (son exécution idéale, sur une horloge virtuelle, y est arrivée d’abord)\u{a0}: il n’a donc pas été exécuté pour de vrai",
+            "el programa superaría 60\u{a0}s de tiempo del escenario (su ejecución ideal, con un reloj virtual, llegó ahí antes), así que no se ejecutó de verdad",
+        ],
         "watchdog" => [
             "the program ran past the 60 s limit",
             "le programme a dépassé la limite de 60\u{a0}s",
