@@ -73,6 +73,7 @@ test('cpu-bound: workers run the same pieces about as fast as the main thread, a
   // The same words everywhere for this scenario.
   assert.equal(await page.locator(tid('total-sequential')).locator('.ap-figure-label').textContent(), 'The mistake');
   assert.equal(await page.locator(tid('total-concurrent')).locator('.ap-figure-label').textContent(), 'The fix');
+  assert.match(await page.textContent(tid('status')), /^Run finished\. The mistake \d+\.\d\d\u00a0s\. The fix \d+\.\d\d\u00a0s\. Speed-up /);
   await screenshot(page, 'lab-cpu-bound-compare');
   assertClean(P);
   await P.close();

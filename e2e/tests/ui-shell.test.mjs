@@ -130,6 +130,8 @@ test('a one-program scenario shows one figure, its total, in every language; no 
   assert.equal(await page.textContent(`${tid('total-concurrent')} .ap-figure-label`), 'Total');
   assert.equal(await runAndWait(page), 'finished');
   assert.ok(Number(await attr(page, 'total-concurrent', 'data-ms')) > 1400, 'the measured total');
+  // The status says it the same way as the card.
+  assert.match(await page.textContent(tid('status')), /Run finished\. Total 1\.\d\d\u00a0s\.$/);
   assert.equal(await shown('total-sequential'), false);
   assert.equal(await shown('speedup'), false);
   for (const [lang, label] of [['fr', 'Total'], ['es', 'Total']]) {

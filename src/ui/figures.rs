@@ -40,15 +40,7 @@ pub fn Figures() -> impl IntoView {
     let one =
         move || crate::model::catalog::info(&app.scenario.get()).is_some_and(|i| i.one_program);
     let card = move |mode: Mode, testid: &'static str| {
-        let label =
-            move || match super::words::mistake_or_fix(app.lang.get(), &app.scenario.get(), mode) {
-                Some(name) => name,
-                None if one() => t().total,
-                None => match mode {
-                    Mode::Sequential => t().total_sequential,
-                    Mode::Concurrent => t().total_concurrent,
-                },
-            };
+        let label = move || super::words::total_label(app.lang.get(), &app.scenario.get(), mode);
         let hidden = move || mode == Mode::Sequential && one();
         let value = move || match (measured(mode), ideal(mode)) {
             (Some(ms), _) => seconds(app.lang.get(), ms),

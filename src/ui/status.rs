@@ -11,7 +11,7 @@ use crate::model::params::{Lang, ViewMode};
 use crate::model::trace::{Mode, Trace};
 
 /// What a screen reader hears when a run ends.
-pub fn announce(lang: Lang, state: RunState, traces: &[Trace]) -> String {
+pub fn announce(lang: Lang, scenario: &str, state: RunState, traces: &[Trace]) -> String {
     let t = ui(lang);
     let mut parts = vec![match state {
         RunState::Cancelled => t.run_cancelled.to_string(),
@@ -22,10 +22,12 @@ pub fn announce(lang: Lang, state: RunState, traces: &[Trace]) -> String {
         let total = |m: Mode| traces.iter().find(|tr| tr.mode == m).map(|tr| tr.total_ms);
         let (s, c) = (total(Mode::Sequential), total(Mode::Concurrent));
         if let Some(s) = s {
-            parts.push(format!("{} {}.", t.total_sequential, seconds(lang, s)));
+            let label = super::words::total_label(lang, scenario, Mode::Sequential);
+            parts.push(format!("{label} {}.", seconds(lang, s)));
         }
         if let Some(c) = c {
-            parts.push(format!("{} {}.", t.total_concurrent, seconds(lang, c)));
+            let label = super::words::total_label(lang, scenario, Mode::Concurrent);
+            parts.push(format!("{label} {}.", seconds(lang, c)));
         }
         if let (Some(s), Some(c)) = (s, c) {
             if c > 0.0 {
@@ -43,7 +45,7 @@ pub fn Status() -> impl IntoView {
         let lang = app.lang.get();
         let state = app.run_state.get();
         app.result.with(|r| match r {
-            Some(r) => announce(lang, state, &r.traces),
+            Some(r) => announce(lang, &app.scenario.get(), state, &r.traces),
             None => run_state_label(lang, state).to_string(),
         })
     };

@@ -17,6 +17,21 @@ pub fn say(lang: Lang, words: [&'static str; 3]) -> &'static str {
 /// "The mistake" / "The fix" for a scenario whose two programs are those (`blocking-mistake`,
 /// `cpu-bound`): the mode control, the panel titles, the figure cards and the code pills all
 /// name them so. `None` for other scenarios.
+/// What a mode's total is called on the figure cards and in the run's announcement: the
+/// mistake / the fix, "Total" for a one-program scenario, else "Sequential / Concurrent total".
+pub fn total_label(lang: Lang, scenario: &str, mode: Mode) -> &'static str {
+    if let Some(name) = mistake_or_fix(lang, scenario, mode) {
+        return name;
+    }
+    if catalog::info(scenario).is_some_and(|i| i.one_program) {
+        return ui(lang).total;
+    }
+    match mode {
+        Mode::Sequential => ui(lang).total_sequential,
+        Mode::Concurrent => ui(lang).total_concurrent,
+    }
+}
+
 pub fn mistake_or_fix(lang: Lang, scenario: &str, mode: Mode) -> Option<&'static str> {
     catalog::info(scenario)
         .is_some_and(|i| i.mistake_and_fix)
