@@ -205,6 +205,30 @@ async function cutMarks(page) {
   }));
 }
 
+/** Words a mark's text is broken inside when it wraps, as 'queueMicrot|ask': a line may only
+ *  break at a space, after a colon or a dot, or inside a camelCase name at a capital. */
+async function brokenWords(page) {
+  return page.$$eval('[data-testid="queue-mark"] .ap-ql-text', (ts) => ts.filter((t) => t.getClientRects().length).flatMap((t) => {
+    const chars = [];
+    const walk = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      for (let i = 0; i < n.data.length; i++) {
+        const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+        const b = r.getClientRects()[0];
+        if (b) chars.push({ c: n.data[i], top: b.top });
+      }
+    }
+    const bad = [];
+    for (let i = 1; i < chars.length; i++) {
+      const [a, b] = [chars[i - 1], chars[i]];
+      if (b.top <= a.top + 1) continue;
+      const ok = /\s/.test(a.c) || /\s/.test(b.c) || a.c === ':' || a.c === '.' || (/[a-z]/.test(a.c) && /[A-Z]/.test(b.c));
+      if (!ok) bad.push(`${t.textContent.slice(0, i)}|${t.textContent.slice(i)}`);
+    }
+    return bad;
+  }));
+}
+
 /** The console as printed: [{text, ms}]. */
 async function consoleLines(page) {
   return page.$$eval('[data-testid="console-line"]', (ls) => ls.map((l) => ({
@@ -278,6 +302,7 @@ test('event-loop-order: the lab and the queue lanes step through the browser’s
   assert.deepEqual(back.map((m) => m.l), marks.map((m) => m.l), 'marks keep their columns as the player steps');
   assert.deepEqual(back.slice(2).map((m) => m.at), ['queued', 'queued', 'queued']);
   assert.deepEqual(await cutMarks(page), [], 'a mark cut at its edge');
+  assert.deepEqual(await brokenWords(page), [], '1280 px: a word broken inside a mark');
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'lab-event-loop-1280');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -300,6 +325,7 @@ test('event-loop-order: the lab and the queue lanes step through the browser’s
   assert.equal(await runAndWait(F.page), 'finished');
   await F.page.waitForSelector(`${tid('queue-lanes')}[data-shown="5"]`);
   assert.deepEqual(await cutMarks(F.page), [], 'fr 1280 px: a mark cut at its edge');
+  assert.deepEqual(await brokenWords(F.page), [], 'fr 1280 px: a word broken inside a mark');
   assert.match(await F.page.locator(`${tid('queue-mark')}[data-order="1"] .ap-ql-at`).textContent(), /^exécuté à \d+,\d\u00a0ms$/);
   await F.page.setViewportSize({ width: 1920, height: 1080 });
   assert.deepEqual(await cutMarks(F.page), [], 'fr 1920 px: a mark cut at its edge');

@@ -33,6 +33,29 @@ fn queue_id(q: Queue) -> &'static str {
     }
 }
 
+/// A printed line, with a line-break opportunity (`<wbr>`) inside camelCase names and after a
+/// colon or a dot, so a narrow mark wraps `queueMicrotask` as `queue`/`Microtask`, not mid-word.
+fn breakable(text: &str) -> impl IntoView {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let camel = prev.is_some_and(char::is_lowercase) && c.is_uppercase();
+        let after_mark = prev.is_some_and(|p| p == '.' || p == ':') && c != ' ';
+        if camel || after_mark {
+            parts.push(String::new());
+        }
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+        prev = Some(c);
+    }
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| view! { {(i > 0).then(|| view! { <wbr/> })} {p} })
+        .collect_view()
+}
+
 /// One callback on its lane, in column `r` (its place in the browser's order): ran at `t`, or
 /// still waiting in its queue (`None`).
 fn mark(
@@ -61,7 +84,7 @@ fn mark(
             data-ms=t.map(|t| format!("{t:.3}")) style:grid-column=(r + 1).to_string()
             aria-label=label>
             <span class="ap-ql-n" aria-hidden="true">{r + 1}</span>
-            <span class="ap-ql-text" aria-hidden="true">{text.to_string()}</span>
+            <span class="ap-ql-text" aria-hidden="true">{breakable(text)}</span>
             <span class="ap-ql-at" aria-hidden="true">
                 <span class="ap-ql-word">{word}</span>
                 {figure.map(|f| view! { " " <span class="ap-ql-ms">{f}</span> })}
