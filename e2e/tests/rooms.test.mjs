@@ -5,7 +5,8 @@
 // e2e/out/rooms-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, tid, screenshot, assertClean, axe } from '../lib.mjs';
+import fs from 'node:fs';
+import { start, tid, screenshot, assertClean, axe, ROOT } from '../lib.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -30,11 +31,40 @@ async function fitsScreen(page, what) {
         out.push(`${el.getAttribute('data-testid') || el.getAttribute('class')} ${el.getAttribute('data-task') || el.textContent.slice(0, 20)} at ${b.left.toFixed(0)},${b.top.toFixed(0)}–${b.right.toFixed(0)},${b.bottom.toFixed(0)}`);
       }
     }
-    // Nor cut off by the timeline's own box.
-    const tl = document.querySelector('[data-testid="timeline"]').getBoundingClientRect();
-    for (const el of document.querySelectorAll('[data-testid="lane"]')) {
+    // Nor cut off by the timeline's own box: what of it is visible is its box cut by every
+    // ancestor that clips (the timeline card hides its overflow) and by the screen. Each lane's
+    // row, name and bars lie inside it.
+    const tlEl = document.querySelector('[data-testid="timeline"]');
+    const visOf = (svg) => {
+      let v = { left: 0, top: 0, right: vw, bottom: vh };
+      for (let e = svg; e && e !== document.documentElement; e = e.parentElement) {
+        const cs = getComputedStyle(e);
+        if (e !== tlEl && e !== svg && cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+        const b = e.getBoundingClientRect();
+        v = { left: Math.max(v.left, b.left), top: Math.max(v.top, b.top), right: Math.min(v.right, b.right), bottom: Math.min(v.bottom, b.bottom) };
+        if (e === tlEl) break;
+      }
+      return v;
+    };
+    let vis;
+    const outside = (b) => b.left < vis.left - 1 || b.top < vis.top - 1 || b.right > vis.right + 1 || b.bottom > vis.bottom + 1;
+    const at = (b) => `${b.left.toFixed(0)},${b.top.toFixed(0)}–${b.right.toFixed(0)},${b.bottom.toFixed(0)}`;
+    for (const lane of document.querySelectorAll('[data-testid="lane"]')) {
+      vis = visOf(lane.ownerSVGElement);
+      const parts = [['lane', lane.querySelector('.ap-lane-hl') || lane], ['label', lane.querySelector('.ap-lane-name')],
+        ...[...lane.querySelectorAll('[data-testid="bar"]')].map((b) => [`${b.getAttribute('data-state')} bar`, b])];
+      for (const [what, el] of parts) {
+        if (!el) continue;
+        const b = el.getBoundingClientRect();
+        if (b.width === 0 && b.height === 0) continue;
+        if (outside(b)) out.push(`lane ${lane.getAttribute('data-task')} (${lane.getAttribute('data-mode')}): ${what} at ${at(b)} cut by the timeline box ${at(vis)}`);
+      }
+    }
+    // The "now" label under the lanes, whole.
+    for (const el of document.querySelectorAll('[data-testid="now"] rect, [data-testid="now"] text')) {
+      vis = visOf(el.ownerSVGElement);
       const b = el.getBoundingClientRect();
-      if (b.top < tl.top - 1 || b.bottom > tl.bottom + 1) out.push(`lane ${el.getAttribute('data-task')} cut by the timeline's box (${b.top.toFixed(0)}–${b.bottom.toFixed(0)} of ${tl.top.toFixed(0)}–${tl.bottom.toFixed(0)})`);
+      if (b.height > 0 && outside(b)) out.push(`the "now" label (${el.tagName}) at ${at(b)} cut by the timeline box ${at(vis)}`);
     }
     const scroll = document.documentElement.scrollHeight - vh;
     return { out, scroll, lanes: document.querySelectorAll('[data-testid="lane"]').length };
@@ -132,6 +162,45 @@ for (const vp of PROJECTORS) {
       await P.close();
     });
   }
+}
+
+// Every catalog scenario, not only the two above: in compare mode (one program where the
+// scenario has one), after its run, at the fastest speed, every lane, name, bar and figure fits
+// the projector's screen, no lane cut by the timeline's box, every text ≥ 24 px at 1280×720
+// (≥ 35.5 px at 1920×1080). Lanes of allSettled, the cpu-bound pieces and blocking-mistake's
+// task 3 were cut at the bottom.
+const CATALOG = JSON.parse(fs.readFileSync(`${ROOT}/src/model/scenario_ids.in`, 'utf8').replace(/^\s*\/\/.*$/gm, '').replace(/,\s*]/, ']'));
+for (const vp of PROJECTORS) {
+  test(`presenter ${vp.width}×${vp.height}: every scenario (${CATALOG.length}) in compare fits after its run, no lane cut`, { timeout: 600000 }, async () => {
+    assert.ok(CATALOG.length >= 16, `${CATALOG.length} scenarios`);
+    const bad = [];
+    for (const scenario of CATALOG) {
+      const P = await env.open(`scenario=${scenario}&mode=compare&presenter=1&speed=4`, { viewport: vp });
+      const { page } = P;
+      await page.keyboard.press('r');
+      await waitState(page, ['finished']);
+      try {
+        await fitsScreen(page, `${scenario} finished`);
+      } catch (e) {
+        bad.push(e.message.split('\n')[0] + '\n' + (e.actual ? JSON.stringify(e.actual, null, 1) : ''));
+      }
+      const least = vp.width === 1280 ? 24 : 35.5;
+      const small = (await texts(page)).filter((t) => t.size < least).map((t) => `${t.text} ${t.size}px`);
+      if (small.length) bad.push(`${scenario}: texts under ${least} px: ${small.join(', ')}`);
+      if (scenario === 'threads-vs-async' || scenario === 'promise-combinators' || scenario === 'cpu-bound') {
+        await screenshot(page, `rooms-presenter-all-${scenario}-${vp.width}`, { fullPage: false });
+      }
+      if (scenario === 'threads-vs-async') {
+        // Both halves are over: the caption says so (it said "Sequential: main and download 3
+        // are awaiting other tasks." when the first half's cursor stopped short of its end).
+        const caption = await page.innerText(tid('caption'));
+        if (caption !== 'Finished: every task is done.') bad.push(`${scenario}: caption after the run: ${caption}`);
+      }
+      assertClean(P);
+      await P.close();
+    }
+    assert.deepEqual(bad, [], `${bad.length} problems`);
+  });
 }
 
 // A run of more than 500 lanes is drawn on a canvas: on a projector its lane names are as big as

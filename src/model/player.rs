@@ -144,15 +144,19 @@ impl Player {
     pub fn cursor(&self, program: usize) -> Option<f64> {
         let off = self.offsets.get(program).copied().flatten()?;
         let next = || self.offsets.get(program + 1).copied();
-        let end = match (self.one_after_another, next()) {
-            (true, Some(Some(next))) => Some(next),
-            // The next half has not started yet: this one's cursor waits at its last event.
-            (true, Some(None)) => self
-                .program
+        let last = || {
+            self.program
                 .iter()
                 .rposition(|&q| q == program)
                 .and_then(|i| self.at.get(i))
-                .copied(),
+                .copied()
+        };
+        let end = match (self.one_after_another, next()) {
+            // The next half's clock may be placed a little before this half's last event (its
+            // first event came some ms into its own run): this cursor still reaches that event.
+            (true, Some(Some(next))) => Some(last().map_or(next, |l| l.max(next))),
+            // The next half has not started yet: this one's cursor waits at its last event.
+            (true, Some(None)) => last(),
             _ => None,
         };
         let at = end.map_or(self.view_at, |e| self.view_at.min(e));
@@ -658,6 +662,37 @@ mod tests {
         assert_eq!(p.cursor(0), Some(3000.0));
         p.reduce(Action::EngineEvent { program: 9, t: 0.0 });
         assert_eq!(p.at.len(), 4);
+    }
+
+    /// One after another, the second half's first event comes some ms into its own run (a
+    /// worker starting): its clock is placed before the first half's last event, and the first
+    /// half's cursor must still reach that event (threads-vs-async's caption said "main and
+    /// download 3 are awaiting other tasks" after the run).
+    #[test]
+    fn one_after_another_first_half_reaches_its_last_event() {
+        let mut p = Player::new(1.0);
+        p.reduce(Action::Run {
+            programs: 2,
+            one_after_another: true,
+        });
+        for t in [0.0, 1000.0, 3000.0] {
+            p.reduce(Action::EngineEvent { program: 0, t });
+        }
+        for t in [4.0, 1004.0] {
+            p.reduce(Action::EngineEvent { program: 1, t });
+        }
+        p.reduce(Action::EngineFinished {
+            at: 4000.0,
+            cancelled: false,
+        });
+        assert_eq!(p.state, RunState::Finished);
+        assert_eq!(p.cursor(0), Some(3000.0));
+        assert_eq!(p.cursor(1), Some(1004.0));
+        // Stepping back into the first half: its cursor follows the view.
+        while p.shown > 2 {
+            p.reduce(Action::StepBack);
+        }
+        assert_eq!(p.cursor(0), Some(1000.0));
     }
 
     #[test]

@@ -150,8 +150,21 @@ pub fn FreezeNote() -> impl IntoView {
     });
     let text = move || {
         let lang = app.lang.get();
+        let presenter = app.presenter.get();
         froze.get().map(|(_, ms)| {
             let s = seconds(lang, ms);
+            // A projector's one line (24 px type leaves no room for two).
+            if presenter {
+                return match lang {
+                    Lang::En => format!("The page froze for {s}: the program held the main thread."),
+                    Lang::Fr => format!(
+                        "La page s’est figée pendant {s}\u{a0}: le programme tenait le fil principal."
+                    ),
+                    Lang::Es => format!(
+                        "La página se congeló durante {s}: el programa retenía el hilo principal."
+                    ),
+                };
+            }
             match lang {
                 Lang::En => format!(
                     "The page froze: for {s} no frame could be drawn, because the program held the main thread (measured with requestAnimationFrame)."

@@ -128,24 +128,65 @@ impl Layout {
     pub fn name_room(&self, depth: u32) -> usize {
         ((self.x0 - 14.0 - Self::name_x(depth)) / (CHAR_EM * self.label_font)).max(1.0) as usize
     }
-    /// Presenter mode: lanes as tall as `avail` px lets `lanes` lanes in `panels` panels be
-    /// (28–72 px; names stay 24 px).
-    pub fn fit_height(mut self, avail: f64, lanes: usize, panels: usize) -> Self {
+    /// The height of everything but the lanes: the axis, `panels` panel heads and gaps, the
+    /// "now" row under the lanes.
+    pub fn fixed_h(&self, panels: usize) -> f64 {
         let panels = panels.max(1) as f64;
-        let fixed = self.axis_h
-            + panels * (self.head_h + 8.0)
-            + (panels - 1.0) * self.gap
-            + self.foot_h
-            + 2.0;
+        self.axis_h + panels * (self.head_h + 8.0) + (panels - 1.0) * self.gap + self.foot_h + 2.0
+    }
+    /// `lanes` lanes in `panels` panels fit `avail` px at the presenter's comfortable lane
+    /// height (28 px times the type scale).
+    pub fn fits(&self, avail: f64, lanes: usize, panels: usize) -> bool {
+        avail <= 0.0 || self.fixed_h(panels) + lanes as f64 * 28.0 * self.k <= avail
+    }
+    /// Presenter mode: lanes as tall as `avail` px lets `lanes` lanes in `panels` panels be
+    /// (28–72 px; names stay 24 px). When even 28 px lanes do not fit, the rows around the lanes
+    /// (axis, panel heads, the "now" row) shrink to what their 24 px text needs, then the lanes
+    /// down to 25 px: the room goes before the text does.
+    pub fn fit_height(mut self, avail: f64, lanes: usize, panels: usize) -> Self {
         if lanes > 0 && avail > 0.0 {
             let k = self.k;
-            self.lane_h = ((avail - fixed) / lanes as f64)
-                .clamp(28.0 * k, 72.0 * k)
+            if !self.fits(avail, lanes, panels) {
+                self.axis_h = self.axis_h.min((34.0 * k).round());
+                self.head_h = self.head_h.min((34.0 * k).round());
+                self.foot_h = self.foot_h.min((self.now_font + 14.0).round());
+                self.gap = self.gap.min(6.0);
+            }
+            self.lane_h = ((avail - self.fixed_h(panels)) / lanes as f64)
+                .clamp(25.0 * k, 72.0 * k)
                 .floor();
-            self.bar_h = (self.lane_h * 0.62).clamp(18.0 * k, 40.0 * k).floor();
+            self.bar_h = (self.lane_h * 0.62).clamp(16.0 * k, 40.0 * k).floor();
         }
         self
     }
+}
+
+/// Presenter mode, two columns side by side: one program each, or one program's lanes
+/// `from..to` (a single program too tall for the screen).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Column {
+    pub program: usize,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Column {
+    fn has(&self, program: usize, lane: usize) -> bool {
+        program == self.program && (self.from..self.to).contains(&lane)
+    }
+}
+
+/// Where one program's lanes break into two columns: at the top-level group start (a lane of
+/// the least depth but the first's) nearest the middle, else the middle.
+pub fn split_lanes(depths: &[u32]) -> usize {
+    let n = depths.len();
+    let mid = n.div_ceil(2);
+    let top = depths.iter().skip(1).copied().min().unwrap_or(0);
+    (1..n)
+        .filter(|&i| depths[i] <= top)
+        .min_by_key(|&i| (i.abs_diff(mid), usize::MAX - i))
+        .filter(|&i| i.abs_diff(mid) * 4 <= n)
+        .unwrap_or(mid)
 }
 
 /// The presenter's type scale: 1 up to 1280×720, then as the screen grows (1.5 at 1920×1080),
@@ -248,7 +289,7 @@ fn build_panels(
     s: Seeing,
     lay: Layout,
     end_ms: f64,
-    only: Option<usize>,
+    only: Option<Column>,
 ) -> Vec<PanelView> {
     let lang = app.lang.get();
     let scenario = app.scenario.get();
@@ -278,7 +319,7 @@ fn build_panels(
     s.ideal.with(|ideal| {
         s.sets.with_value(|sets| {
             for (p, mode) in programs.iter().enumerate() {
-                if only.is_some_and(|o| o != p) {
+                if only.is_some_and(|o| o.program != p) {
                     continue;
                 }
                 let empty = LaneSet::default();
@@ -312,6 +353,9 @@ fn build_panels(
                     &set.lanes[..]
                 };
                 for (i, lane) in lane_list.iter().enumerate() {
+                    if only.is_some_and(|o| !o.has(p, i)) {
+                        continue;
+                    }
                     let measured = set.lanes.get(i);
                     let mut bars_v = Vec::new();
                     if let Some(l) = measured {
@@ -571,13 +615,59 @@ pub fn Timeline() -> impl IntoView {
             0.0
         }
     });
-    let split = Memo::new(move |_| {
-        app.presenter.get()
-            && !app.presenter_code.get()
-            && width.get() >= 900.0
-            && s.tasks
-                .with(|t| t.len() == 2 && t.iter().map(|l| l.len()).sum::<usize>() > 8)
+    // Two columns: two programs of many lanes, or whose lanes do not fit stacked at a
+    // comfortable height; one program too tall for the screen, its lanes in two runs.
+    let columns = Memo::new(move |_| {
+        if !app.presenter.get() || app.presenter_code.get() || width.get() < 900.0 {
+            return None;
+        }
+        let counts = s
+            .tasks
+            .with(|t| t.iter().map(|l| l.len()).collect::<Vec<_>>());
+        let total = counts.iter().sum::<usize>();
+        let lay = Layout::new(width.get(), true).scaled(presenter_scale());
+        let fits = lay.fits(height.get(), total, counts.len());
+        match counts[..] {
+            [a, b] if total > 8 || !fits => Some([
+                Column {
+                    program: 0,
+                    from: 0,
+                    to: a,
+                },
+                Column {
+                    program: 1,
+                    from: 0,
+                    to: b,
+                },
+            ]),
+            [n] if n > 3 && !fits => {
+                let depths = s.ideal.with(|i| {
+                    i.first()
+                        .map(|set| set.lanes.iter().map(|l| l.depth).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                });
+                let at = if depths.len() == n {
+                    split_lanes(&depths)
+                } else {
+                    n.div_ceil(2)
+                };
+                Some([
+                    Column {
+                        program: 0,
+                        from: 0,
+                        to: at,
+                    },
+                    Column {
+                        program: 0,
+                        from: at,
+                        to: n,
+                    },
+                ])
+            }
+            _ => None,
+        }
     });
+    let split = Memo::new(move |_| columns.get().is_some());
     let full_w = Signal::derive(move || width.get());
     let half_w = Signal::derive(move || ((width.get() - 16.0) / 2.0).floor());
     let cursors = Memo::new(move |_| {
@@ -662,10 +752,10 @@ pub fn Timeline() -> impl IntoView {
                         when=move || canvas.get()
                         fallback=move || view! {
                             <Show when=move || split.get()
-                                fallback=move || view! { <TimelineSvg width=full_w avail_h cursors tip /> }>
+                                fallback=move || view! { <TimelineSvg width=full_w avail_h cursors tip columns /> }>
                                 <div class="ap-tl-split">
-                                    <TimelineSvg width=half_w avail_h cursors tip only=0 />
-                                    <TimelineSvg width=half_w avail_h cursors tip only=1 />
+                                    <TimelineSvg width=half_w avail_h cursors tip columns col=0 />
+                                    <TimelineSvg width=half_w avail_h cursors tip columns col=1 />
                                 </div>
                             </Show>
                         }
@@ -765,24 +855,32 @@ fn TimelineSvg(
     width: Signal<f64>,
     /// The height the presenter's screen leaves for the drawing (0: grow with the lanes).
     avail_h: Signal<f64>,
-    /// Draw only this program (presenter mode puts two panels side by side).
+    /// Draw only this column of `columns` (presenter mode puts two side by side).
     #[prop(optional)]
-    only: Option<usize>,
+    col: Option<usize>,
+    columns: Memo<Option<[Column; 2]>>,
     cursors: Memo<Vec<Option<f64>>>,
     tip: RwSignal<Option<Tip>>,
 ) -> impl IntoView {
     let app = use_app();
     let s = use_seeing();
+    let only = Memo::new(move |_| col.and_then(|c| columns.get().map(|cs| cs[c.min(1)])));
     let layout = Memo::new(move |_| {
+        let only = only.get();
         let names = s.ideal.with(|sets| {
             sets.iter()
                 .enumerate()
-                .filter(|(p, _)| only.is_none_or(|o| o == *p))
-                .flat_map(|(_, set)| set.lanes.iter())
-                .map(|l| (l.name.chars().count(), l.depth))
+                .flat_map(|(p, set)| set.lanes.iter().enumerate().map(move |(i, l)| (p, i, l)))
+                .filter(|(p, i, _)| only.is_none_or(|o| o.has(*p, *i)))
+                .map(|(_, _, l)| (l.name.chars().count(), l.depth))
                 .collect::<Vec<_>>()
         });
         let panels = s.ideal.with(|t| if only.is_some() { 1 } else { t.len() });
+        // Side by side, both columns get the lane height of the taller one.
+        let rows = match (col, columns.get()) {
+            (Some(_), Some(cs)) => cs.iter().map(|c| c.to - c.from).max().unwrap_or(0),
+            _ => names.len(),
+        };
         let lay = Layout::new(width.get(), app.presenter.get());
         // A projector's type grows with the screen (the stylesheet's `--pt`).
         let lay = if app.presenter.get() && lay.label_font > 13.0 {
@@ -792,7 +890,7 @@ fn TimelineSvg(
         };
         let lay = lay.fit_labels(names.iter().copied());
         if app.presenter.get() {
-            lay.fit_height(avail_h.get(), names.len(), panels)
+            lay.fit_height(avail_h.get(), rows, panels)
         } else {
             lay
         }
@@ -816,7 +914,7 @@ fn TimelineSvg(
         });
         axis_end_ms(&s.ideal_total.get(), &seen, max_ticks.get(), plot_w)
     });
-    let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get(), only));
+    let panels = Memo::new(move |_| build_panels(app, s, layout.get(), end_ms.get(), only.get()));
     let height = Memo::new(move |_| {
         let lay = layout.get();
         panels.with(|p| p.last().map(|p| p.y + p.h).unwrap_or(lay.axis_h)) + lay.foot_h
@@ -840,7 +938,7 @@ fn TimelineSvg(
         let n = cursors.with(|c| c.len());
         (0..n)
             .rev()
-            .filter(|p| only.is_none_or(|o| o == *p))
+            .filter(|p| only.get().is_none_or(|o| o.program == *p))
             .find_map(|p| cursor_x(p).map(|x| (p, x)))
     };
     let ticks = move || {
@@ -878,10 +976,10 @@ fn TimelineSvg(
                 role="group"
                 aria-label=label
             >
-                {(only.unwrap_or(0) == 0).then(|| view! { <Patterns /> })}
+                {(col.unwrap_or(0) == 0).then(|| view! { <Patterns /> })}
                 <g aria-hidden="true">{ticks}</g>
                 <For each=move || panels.with(|ps| ps.iter().map(|p| p.program).collect::<Vec<_>>()) key=|p| *p let:p>
-                    <Panel p panels layout cursors end_ms tip focusable />
+                    <Panel p col=col.unwrap_or(0) panels layout cursors end_ms tip focusable />
                 </For>
                 // Halves run one after the other on clocks of their own: each panel has its own
                 // cursor line, which stops at that half's end.
@@ -928,6 +1026,8 @@ fn TimelineSvg(
 #[component]
 fn Panel(
     p: usize,
+    /// The column the panel is drawn in (its clip's id must be its own).
+    col: usize,
     panels: Memo<Vec<PanelView>>,
     layout: Memo<Layout>,
     cursors: Memo<Vec<Option<f64>>>,
@@ -936,7 +1036,7 @@ fn Panel(
     focusable: Memo<bool>,
 ) -> impl IntoView {
     let app = use_app();
-    let clip = format!("ap-clip-{p}");
+    let clip = format!("ap-clip-{p}-{col}");
     let clip_url = format!("url(#{clip})");
     let field = move |f: fn(&PanelView) -> f64| {
         panels.with(|ps| ps.iter().find(|x| x.program == p).map(f).unwrap_or(0.0))
@@ -1084,7 +1184,9 @@ fn LaneRow(
         .into_iter()
         .map(|b| {
             let failed = b.state == BarState::Failed;
-            let x = b.x - 8.0;
+            // A badge at the axis end stays whole inside the drawing.
+            let bx = b.x.min(lay.w - 10.0);
+            let x = bx - 8.0;
             let text = tip_text(app.lang.get_untracked(), &name, b.state, b.start, b.end, b.line);
             let t2 = text.clone();
             view! {
@@ -1096,7 +1198,7 @@ fn LaneRow(
                         on:mouseenter=move |_| tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }))
                         on:mouseleave=move |_| tip.set(None)
                     />
-                    <text x=b.x y=mid + 4.5 text-anchor="middle" aria-hidden="true">{if failed { "!" } else { "×" }}</text>
+                    <text x=bx y=mid + 4.5 text-anchor="middle" aria-hidden="true">{if failed { "!" } else { "×" }}</text>
                 </g>
             }
         })
