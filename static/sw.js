@@ -10,7 +10,7 @@
 //   offline after one use), in its own cache.
 // Caches carry VERSION in their names; activating a new worker deletes this app's older ones.
 // Bump VERSION whenever the Pyodide bundle or static/py changes.
-const VERSION = '6';
+const VERSION = '7';
 const PREFIX = 'async-playground-';
 const APP_CACHE = `${PREFIX}app-v${VERSION}`;
 const PY_CACHE = `${PREFIX}pyodide-v${VERSION}`;

@@ -131,7 +131,8 @@ test('the ideal follows asyncio: the crawler prints end 0, end 1, end 2 before s
     const out = prints(m.trace, 'stdout').map((e) => e.text.replace(/^\S+ /, ''));
     assert.deepEqual(out.slice(0, 7), ['Start 0', 'Start 1', 'Start 2', 'End 0', 'End 1', 'End 2', 'Start 3'], m.trace.clock);
     const tasks = m.trace.tasks;
-    assert.deepEqual(tasks.map((x) => x.name), ['main', ...Array(10).fill('download')]);
+    // Each lane named by its call's first plain argument, as the catalog's downloads are.
+    assert.deepEqual(tasks.map((x) => x.name), ['main', ...Array.from({ length: 10 }, (_, i) => `download ${i}`)]);
     assert.ok(tasks.slice(1).every((x) => x.parent === 0));
     const waits = m.trace.events.filter((e) => e.kind === 'acquire_wait');
     assert.deepEqual(waits.map((e) => e.task), [4, 5, 6, 7, 8, 9, 10], 'downloads 3..9 wait for the semaphore');
@@ -146,7 +147,7 @@ test('states the bars need: sleep/wake, block/unblock, cancel, fail, timeout, en
   const src = fs.readFileSync(path.join(PY_FIXTURES, 'course_ch44_weather.py'), 'utf8');
   const ideal = (await W.run(src, { speed: 4 })).find((m) => m.type === 'ideal').trace;
   const kinds = (name) => ideal.events.filter((e) => e.task === ideal.tasks.find((x) => x.name === name && x.id !== 0)?.id).map((e) => `${e.t}:${e.kind}`);
-  assert.deepEqual(ideal.tasks.map((x) => x.name), ['main', 'fetch_weather', 'fetch_weather', 'fetch_weather']);
+  assert.deepEqual(ideal.tasks.map((x) => x.name), ['main', 'fetch_weather Server A', 'fetch_weather Server B', 'fetch_weather Server C']);
   const b = ideal.events.filter((e) => e.task === 2).map((e) => `${e.t}:${e.kind}`);
   assert.deepEqual(b, ['0:start', '0:print', '0:sleep', '3000:cancel'], 'server B sleeps, then is cancelled at 3000');
   const c = ideal.events.filter((e) => e.task === 3);
@@ -227,7 +228,7 @@ test('sequential variant: gather and create_task awaited in place, in argument o
     [0, '🚀 Démarrage du batch'], [0, '⏳ Début chargement 1...'], [1000, '✅ Fin chargement 1'],
     [1000, '⏳ Début chargement 2...'], [2000, '✅ Fin chargement 2'], [2000, '⏳ Début chargement 3...'],
     [3000, '✅ Fin chargement 3'], [3000, "📦 Résultats reçus : [{'id': 1, 'data': 'X'}, {'id': 2, 'data': 'X'}, {'id': 3, 'data': 'X'}]"]]);
-  assert.deepEqual(ideal.tasks.map((x) => [x.name, x.parent]), [['main', undefined], ['fetch_data', 0], ['fetch_data', 0], ['fetch_data', 0]],
+  assert.deepEqual(ideal.tasks.map((x) => [x.name, x.parent]), [['main', undefined], ['fetch_data 1', 0], ['fetch_data 2', 0], ['fetch_data 3', 0]],
     'each job keeps its own lane');
   const bg = fs.readFileSync(path.join(PY_FIXTURES, 'course_ch44_background.py'), 'utf8');
   const bi = (await W.run(bg, { variant: 'sequential', speed: 4 })).find((m) => m.type === 'ideal').trace;

@@ -379,13 +379,38 @@ def _is_asyncio_own(loop, coro):
     return code is not None and code.co_filename.startswith(_ASYNCIO_DIR) and asyncio.current_task(loop) is None
 
 
+def _call_label(coro):
+    """A lane's name when the program gives none: the coroutine function's name and its first
+    short plain argument (`download 3` for `download(sem, 3)`, `fetch page0`), so the tasks of one
+    gather are told apart, as the catalog's `download 0`, `download 1`… are."""
+    name = getattr(coro, "__name__", None) or type(coro).__name__
+    code = getattr(coro, "cr_code", None)
+    frame = getattr(coro, "cr_frame", None)
+    if code is None or frame is None:
+        return name
+    try:
+        params = [p for p in code.co_varnames[: code.co_argcount] if p not in ("self", "cls")]
+        local = frame.f_locals
+        for p in params:
+            v = local.get(p)
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                continue
+            text = v if isinstance(v, str) else repr(v)
+            if text and len(text) <= 24 and text.isprintable():
+                return f"{name} {text}"
+            return name
+    except Exception:  # a frame that will not say: the plain name
+        pass
+    return name
+
+
 def _task_factory(loop, coro, **kw):
     run = CURRENT
     if run is None or not asyncio.iscoroutine(coro) or run.stopped is not None or _is_asyncio_own(loop, coro):
         return asyncio.Task(coro, loop=loop, **kw)
     name = kw.get("name")
     if name is None:
-        name = getattr(coro, "__name__", None) or type(coro).__name__
+        name = _call_label(coro)
     try:
         parent_task = asyncio.current_task(loop)
     except RuntimeError:
