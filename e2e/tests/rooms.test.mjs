@@ -91,14 +91,46 @@ async function texts(page) {
     const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
     const bgOf = (el) => {
       // SVG text over a filled shape (the "now" label, a badge): that shape's fill.
-      const shape = el.closest('.ap-now, .ap-badge')?.querySelector('rect')
-        || (el instanceof SVGElement && el.previousElementSibling?.tagName === 'rect' ? el.previousElementSibling : null);
-      if (shape) { const c = parse(getComputedStyle(shape).fill); if (c) return c; }
+      // A bar's label counts its bar only when it lies on it (a label beside a narrow bar is
+      // over the panel); a pattern's fill is its base rect, with a tint rect blended over it.
+      const over = (t, s) => { const a = t.getBoundingClientRect(), b = s.getBoundingClientRect(); return a.left >= b.left - 1 && a.right <= b.right + 1; };
+      const fillOf = (shape) => {
+        const f = getComputedStyle(shape).fill;
+        const u = f.match(/url\("?[^#"]*#([^")]+)"?\)/);
+        if (!u) { const c = parse(f); return c && [c]; }
+        const pat = document.getElementById(u[1]);
+        const rects = [...(pat?.querySelectorAll('rect') || [])];
+        let c = rects[0] && parse(getComputedStyle(rects[0]).fill);
+        if (!c) return null;
+        const all = [];
+        for (const r of rects.slice(1)) {
+          const t = parse(getComputedStyle(r).fill), o = Number(r.getAttribute('fill-opacity') ?? getComputedStyle(r).fillOpacity);
+          if (!t) continue;
+          if (o < 1) c = { r: c.r * (1 - o) + t.r * o, g: c.g * (1 - o) + t.g * o, b: c.b * (1 - o) + t.b * o, a: 1 };
+          else all.push(t); // a stripe the text crosses
+        }
+        for (const l of pat.querySelectorAll('path, line')) { const t = parse(getComputedStyle(l).stroke); if (t) all.push(t); }
+        return [c, ...all];
+      };
+      const sib = el instanceof SVGElement && el.previousElementSibling?.tagName === 'rect' ? el.previousElementSibling : null;
+      const shape = el.closest('.ap-now, .ap-badge')?.querySelector('rect') || (sib && over(el, sib) ? sib : null);
+      // A halo (a stroke painted under the glyphs, 3 px or more) is what each glyph stands on.
+      const cs0 = getComputedStyle(el);
+      if (el instanceof SVGElement && cs0.paintOrder.startsWith('stroke') && parseFloat(cs0.strokeWidth) >= 3) { const c = parse(cs0.stroke); if (c && c.a > 0.5) return [c]; }
+      if (shape) { const c = fillOf(shape); if (c) return c; }
+      // SVG text on a panel: the panel's fill (over the card behind it).
+      const panel = el instanceof SVGElement && el.closest('.ap-panel')?.querySelector('.ap-panel-bg');
+      if (panel) {
+        const c = fillOf(panel)?.[0], o = Number(getComputedStyle(panel).fillOpacity);
+        let under = { r: 255, g: 255, b: 255 };
+        for (let e = panel.ownerSVGElement; e; e = e.parentElement) { const u = parse(getComputedStyle(e).backgroundColor); if (u && u.a > 0.5) { under = u; break; } }
+        if (c) return [{ r: under.r * (1 - o) + c.r * o, g: under.g * (1 - o) + c.g * o, b: under.b * (1 - o) + c.b * o }];
+      }
       for (let e = el; e; e = e.parentElement) {
         const c = parse(getComputedStyle(e).backgroundColor);
-        if (c && c.a > 0.5) return c;
+        if (c && c.a > 0.5) return [c];
       }
-      return { r: 255, g: 255, b: 255 };
+      return [{ r: 255, g: 255, b: 255 }];
     };
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -117,7 +149,7 @@ async function texts(page) {
       const fg = parse(el instanceof SVGElement ? cs.fill : cs.color) || { r: 0, g: 0, b: 0 };
       // What the eye gets: an SVG drawn scaled (a legend swatch) scales its text too.
       const k = el instanceof SVGElement && el.getScreenCTM ? Math.abs(el.getScreenCTM().a) : 1;
-      out.push({ text: n.textContent.trim().slice(0, 30), size: Math.round(parseFloat(cs.fontSize) * k * 10) / 10, contrast: ratio(fg, bgOf(el)), top: b.top });
+      out.push({ text: n.textContent.trim().slice(0, 30), size: Math.round(parseFloat(cs.fontSize) * k * 10) / 10, contrast: Math.min(...bgOf(el).map((bg) => ratio(fg, bg))), top: b.top });
     }
     return out;
   });
@@ -164,6 +196,46 @@ for (const vp of PROJECTORS) {
   }
 }
 
+/** Bar labels whose glyph box (a Range over the text) leaves the visible timeline box or its clip. */
+async function barLabelsCut(page) {
+  return page.evaluate(() => {
+    const vw = window.innerWidth, vh = window.innerHeight;
+    const tlEl = document.querySelector('[data-testid="timeline"]');
+    const visOf = (svg) => {
+      let v = { left: 0, top: 0, right: vw, bottom: vh };
+      for (let e = svg; e && e !== document.documentElement; e = e.parentElement) {
+        const cs = getComputedStyle(e);
+        if (e !== tlEl && e !== svg && cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+        const b = e.getBoundingClientRect();
+        v = { left: Math.max(v.left, b.left), top: Math.max(v.top, b.top), right: Math.min(v.right, b.right), bottom: Math.min(v.bottom, b.bottom) };
+        if (e === tlEl) break;
+      }
+      return v;
+    };
+    const at = (b) => `${b.left.toFixed(0)}–${b.right.toFixed(0)}`;
+    const out = [];
+    for (const t of document.querySelectorAll('.ap-bar-label')) {
+      const r = document.createRange();
+      r.selectNodeContents(t);
+      const b = r.getBoundingClientRect();
+      if (b.width <= 1) continue;
+      const what = `'${t.textContent}' (${t.closest('[data-testid="lane"]')?.getAttribute('data-task')})`;
+      const vis = visOf(t.ownerSVGElement);
+      if (b.left < vis.left - 1 || b.right > vis.right + 1 || b.top < vis.top - 1 || b.bottom > vis.bottom + 1) out.push(`${what} at ${at(b)} outside the timeline box ${at(vis)}`);
+      // The clip-path of the group it is drawn in: its rect in screen px.
+      const g = t.closest('[clip-path]');
+      const id = g?.getAttribute('clip-path').match(/#([^)"]+)/)?.[1];
+      const cr = id && document.getElementById(id)?.querySelector('rect');
+      if (cr) {
+        const m = cr.getScreenCTM();
+        const x0 = m.a * cr.x.baseVal.value + m.e, x1 = m.a * (cr.x.baseVal.value + cr.width.baseVal.value) + m.e;
+        if (b.left < x0 - 1 || b.right > x1 + 1) out.push(`${what} ${b.width.toFixed(0)} px wide at ${at(b)} cut by its clip ${x0.toFixed(0)}–${x1.toFixed(0)}`);
+      }
+    }
+    return out;
+  });
+}
+
 // Every catalog scenario, not only the two above: in compare mode (one program where the
 // scenario has one), after its run, at the fastest speed, every lane, name, bar and figure fits
 // the projector's screen, no lane cut by the timeline's box, every text ≥ 24 px at 1280×720
@@ -187,6 +259,13 @@ for (const vp of PROJECTORS) {
       const least = vp.width === 1280 ? 24 : 35.5;
       const small = (await texts(page)).filter((t) => t.size < least).map((t) => `${t.text} ${t.size}px`);
       if (small.length) bad.push(`${scenario}: texts under ${least} px: ${small.join(', ')}`);
+      // Issue 14 Must hold 1: every visible text ≥ 7:1 against what is behind it.
+      const dim = (await texts(page)).filter((t) => t.contrast < 7).map((t) => `${t.text} ${t.contrast.toFixed(2)}:1`);
+      if (dim.length) bad.push(`${scenario}: texts under 7:1: ${dim.join(', ')}`);
+      // A bar's label is whole or not drawn: its glyphs lie inside the visible timeline box and
+      // inside its clip (blocking-mistake drew 'holds the only t', promise-combinators 'awaiting 3 tas').
+      const cut = await barLabelsCut(page);
+      if (cut.length) bad.push(`${scenario}: bar labels cut: ${cut.join('; ')}`);
       if (scenario === 'threads-vs-async' || scenario === 'promise-combinators' || scenario === 'cpu-bound') {
         await screenshot(page, `rooms-presenter-all-${scenario}-${vp.width}`, { fullPage: false });
       }

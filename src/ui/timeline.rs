@@ -256,6 +256,9 @@ struct LaneView {
     markers: Vec<(MarkerKind, f64)>,
     ghost: Option<(f64, f64)>,
     not_started: bool,
+    /// Where a label beside a bar must end: the drawing's edge, or where the run's cursor stops
+    /// (the lane's bars are clipped there), whichever comes first.
+    label_end: f64,
     sig: u64,
 }
 
@@ -345,6 +348,15 @@ fn build_panels(
                 }
                 let top = y;
                 y += lay.head_h;
+                // The panel's clip ends 1.5 px past the cursor, which stops at the program's
+                // measured total: a label drawn beyond it would be cut mid-word.
+                let label_end = {
+                    let edge = lay.x0 + lay.plot_w + OVERHANG_PX;
+                    match totals.as_ref().and_then(|t| t.get(p)) {
+                        Some(t) => edge.min(scale.x(*t) + 1.0),
+                        None => edge,
+                    }
+                };
                 let mut lanes = Vec::new();
                 // Before a run the measured set is empty: fall back to the ideal lanes' list.
                 let lane_list = if set.lanes.is_empty() {
@@ -422,6 +434,7 @@ fn build_panels(
                         lang.as_str(),
                         (y.to_bits(), lay.lane_h.to_bits(), lay.x0.to_bits()),
                         lay.w.to_bits(),
+                        label_end.to_bits(),
                     )
                         .hash(&mut h);
                     for b in &bars_v {
@@ -441,6 +454,7 @@ fn build_panels(
                         markers,
                         ghost: g,
                         not_started,
+                        label_end,
                         sig: h.finish(),
                     });
                     y += lay.lane_h;
@@ -479,32 +493,29 @@ fn awaiting_label(lang: Lang, names: &[&str], n: usize) -> Option<String> {
 /// just after the bar (or just before it), past the ticks that touch it, so a narrow bar still
 /// says what it is (the legend says it for all). `(x, true)` is a right-aligned label ending at
 /// x; `None` when the lane has no room.
-fn label_spot(bars: &[BarView], i: usize, lay: &Layout) -> Option<(f64, bool)> {
+fn label_spot(bars: &[BarView], i: usize, lay: &Layout, end: f64) -> Option<(f64, bool, String)> {
     let b = bars.get(i)?;
-    let chars = b.label.as_ref()?.chars().count() as f64;
+    let label = b.label.as_ref()?;
     // The stylesheet's bar-label size: 12 px, the lane names' size in presenter mode.
     let font = if lay.label_font > 13.0 {
         lay.label_font
     } else {
         12.0
     };
-    let need = chars * CHAR_EM * font;
-    if b.w >= need + 16.0 {
-        return Some((b.x + 8.0, false));
-    }
+    let em = CHAR_EM * font;
+    let chars = |room: f64| (room / em).floor().max(0.0) as usize;
+    let inside = (b.x + 8.0, false, (b.w - 16.0).min(end - b.x - 8.0));
     // The bars touching this one on either side (a breath, a zero-length step) and the free
-    // room beyond them, up to the next bar or the drawing's edge.
-    let (mut right, mut right_limit) = (b.x + b.w, lay.x0 + lay.plot_w + OVERHANG_PX);
+    // room beyond them, up to the next bar, the drawing's edge or where the run stops (`end`).
+    let (mut right, mut right_limit) = (b.x + b.w, end);
     for n in bars.iter().skip(i + 1) {
         if n.x > right + 6.0 {
-            right_limit = n.x - 4.0;
+            right_limit = right_limit.min(n.x - 4.0);
             break;
         }
         right = right.max(n.x + n.w);
     }
-    if right + 6.0 + need <= right_limit {
-        return Some((right + 6.0, false));
-    }
+    let after = (right + 6.0, false, right_limit - right - 6.0);
     let (mut left, mut left_limit) = (b.x, lay.x0);
     for p in bars.iter().take(i).rev() {
         if p.x + p.w < left - 6.0 {
@@ -513,7 +524,33 @@ fn label_spot(bars: &[BarView], i: usize, lay: &Layout) -> Option<(f64, bool)> {
         }
         left = left.min(p.x);
     }
-    (left - 6.0 - need >= left_limit).then_some((left - 6.0, true))
+    let before = (left - 6.0, true, left - 6.0 - left_limit);
+    let n = label.chars().count();
+    let spots = [inside, after, before];
+    if let Some(&(x, left, _)) = spots.iter().find(|s| chars(s.2) >= n) {
+        return Some((x, left, label.clone()));
+    }
+    // Whole or not at all: else cut at a word, "…" last, in the roomiest spot.
+    let (x, left, room) = spots.into_iter().max_by(|a, b| a.2.total_cmp(&b.2))?;
+    shorten_at_word(label, chars(room)).map(|l| (x, left, l))
+}
+
+/// `text` cut after its last whole word that leaves room for "…" in `room` characters; `None`
+/// when not even its first word fits.
+fn shorten_at_word(text: &str, room: usize) -> Option<String> {
+    let mut keep = String::new();
+    for word in text.split(' ') {
+        let next = if keep.is_empty() {
+            word.to_string()
+        } else {
+            format!("{keep} {word}")
+        };
+        if next.chars().count() + 1 > room {
+            break;
+        }
+        keep = next;
+    }
+    (!keep.is_empty()).then(|| format!("{}…", keep.trim_end_matches(',')))
 }
 
 /// On a blocked bar: a blocking call holds the only thread, so nothing else can run meanwhile.
@@ -1135,8 +1172,8 @@ fn LaneRow(
     let cut = (shown_name != lane.name).then(|| lane.name.clone());
     let (plain, badges): (Vec<BarView>, Vec<BarView>) =
         lane.bars.iter().cloned().partition(|b| !b.state.is_badge());
-    let spots: Vec<Option<(f64, bool)>> = (0..plain.len())
-        .map(|i| label_spot(&plain, i, &lay))
+    let spots: Vec<Option<(f64, bool, String)>> = (0..plain.len())
+        .map(|i| label_spot(&plain, i, &lay, lane.label_end))
         .collect();
     let bar_views = plain
         .into_iter()
@@ -1148,7 +1185,7 @@ fn LaneRow(
             let x = b.x;
             let show = move || tip.set(Some(Tip { x: x + 8.0, y: top - 34.0, text: t2.clone() }));
             let show2 = show.clone();
-            let label = b.label.clone().zip(spot);
+            let label = spot;
             view! {
                 <rect
                     data-testid="bar"
@@ -1172,7 +1209,7 @@ fn LaneRow(
                     on:mouseleave=move |_| tip.set(None)
                     on:blur=move |_| tip.set(None)
                 />
-                {label.map(|(l, (lx, before))| {
+                {label.map(|(lx, before, l)| {
                     let outside = before || lx > b.x + b.w;
                     let anchor = if before { "end" } else { "start" };
                     view! { <text class="ap-bar-label" class:is-outside=outside x=lx y=mid + label_dy text-anchor=anchor>{l}</text> }
