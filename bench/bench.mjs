@@ -202,7 +202,9 @@ async function memory(env) {
     const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
     const per = (k) => `${kb(r.perRun[k])}/run`;
     figure(`memory, ${name} ×${RUNS}: wasm @${WARM}/50/${RUNS}`, `${at('wasm', mb)} (${per('wasm')})`,
-      `stops growing (< ${BOUNDS.wasm / 1048576} MB over ${span})`, r.grew.wasm < BOUNDS.wasm);
+      `stops growing (< ${BOUNDS.wasm / 1024} KB over ${span})`, r.grew.wasm < BOUNDS.wasm);
+    figure(`memory, ${name} ×${RUNS}: Rust heap @${WARM}/50/${RUNS}`, `${at('rust', mb)} (${per('rust')})`,
+      `stops growing (< ${BOUNDS.rust / 1024} KB over ${span})`, r.grew.rust < BOUNDS.rust);
     figure(`memory, ${name} ×${RUNS}: JS heap @${WARM}/50/${RUNS}`, `${at('heap', mb)} (${per('heap')})`,
       `stops growing (< ${BOUNDS.heap / 1048576} MB over ${span})`, r.grew.heap < BOUNDS.heap);
     const dom = Math.abs(r.grew.nodes) <= BOUNDS.domShare * r.at[WARM].nodes

@@ -220,12 +220,21 @@ pub fn CodeView() -> impl IntoView {
             }
         })
         .collect_view();
-    let program_switch = move || {
+    // The programs' modes as a memo: the tasks change several times a run, and chips rebuilt
+    // for each would leave their effects listed in long-lived signals for ever (issue 16).
+    let modes = Memo::new(move |_| {
         let n = s.tasks.with(|t| t.len());
-        (n > 1).then(|| {
-            (0..n)
-                .map(|p| {
-                    let mode = super::lanes::mode_of(&app, p);
+        (0..n)
+            .map(|p| super::lanes::mode_of(&app, p))
+            .collect::<Vec<_>>()
+    });
+    let program_switch = move || {
+        let modes = modes.get();
+        (modes.len() > 1).then(|| {
+            modes
+                .into_iter()
+                .enumerate()
+                .map(|(p, mode)| {
                     let label = move || {
                         let lang = app.lang.get();
                         super::words::mistake_or_fix(lang, &app.scenario.get(), mode).unwrap_or_else(|| match mode {

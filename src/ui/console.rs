@@ -153,13 +153,18 @@ pub fn Console() -> impl IntoView {
                         ".ap-console-line[data-k=\"{}-{}\"]{{background:var(--color-accent-soft)}}",
                         h.program, h.task
                     )).unwrap_or_default()}</style>
-                    <Show when=move || total.get() == 0>
-                        <p class="ap-console-empty">{move || say(app.lang.get(), [
-                            "Press Run: what the program prints appears here, in the order it happens.",
-                            "Appuyez sur Lancer : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
-                            "Pulsa Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
-                        ])}</p>
-                    </Show>
+                    // Read in one long-lived closure: an effect made inside a `Show` each run
+                    // would stay listed in `app.lang` for ever (issue 16: memory per run).
+                    {move || (total.get() == 0).then(|| {
+                        let lang = app.lang.get();
+                        view! {
+                            <p class="ap-console-empty">{say(lang, [
+                                "Press Run: what the program prints appears here, in the order it happens.",
+                                "Appuyez sur Lancer : ce que le programme affiche apparaît ici, dans l’ordre où cela arrive.",
+                                "Pulsa Ejecutar: lo que imprime el programa aparece aquí, en el orden en que ocurre.",
+                            ])}</p>
+                        }
+                    })}
                     <For each=move || blocks.with(|b| b.iter().map(|x| (x.program, x.mode)).collect::<Vec<_>>()) key=|k| *k let:k>
                         <ConsoleBlock program=k.0 mode=k.1 blocks compare />
                     </For>

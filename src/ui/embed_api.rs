@@ -138,7 +138,17 @@ fn defer_load(app: AppState, c: Change, reply: Reply) {
         first
     });
     if first {
-        gloo_timers::callback::Timeout::new(0, move || apply_pending(app)).forget();
+        after(0, move || apply_pending(app));
+    }
+}
+
+/// Calls `f` once after `ms`. Its closure frees itself when called: gloo's
+/// `Timeout::forget` keeps each one's allocation for ever (issue 16: memory per load).
+fn after(ms: u32, f: impl FnOnce() + 'static) {
+    if let Some(w) = web_sys::window() {
+        let cb = Closure::once_into_js(f);
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32);
     }
 }
 
@@ -252,11 +262,10 @@ fn observe_height() {
     cb.forget();
     let changed = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
         if !SCHEDULED.with(|s| s.replace(true)) {
-            gloo_timers::callback::Timeout::new(MEASURE_MS, || {
+            after(MEASURE_MS, || {
                 SCHEDULED.with(|s| s.set(false));
                 report_height(false);
-            })
-            .forget();
+            });
         }
     });
     if let Ok(mo) = web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()) {

@@ -59,8 +59,12 @@ pub fn EmbedTabs() -> impl IntoView {
         Panel::Code => t().code,
         _ => t().console,
     };
+    // A memo: a `load` changes the settings, and tab buttons rebuilt for each would leave their
+    // effects listed in `app.phone_tab` and `app.lang` for ever (issue 16: memory per run).
+    let panes = Memo::new(move |_| tab_panes(app));
     let tabs = move || {
-        tab_panes(app)
+        panes
+            .get()
             .into_iter()
             .map(|p| {
                 let name = p.as_str();

@@ -342,7 +342,6 @@ fn label(lang: Lang, k: Kind) -> &'static str {
 #[component]
 pub fn Export() -> impl IntoView {
     let app = use_app();
-    let failed = RwSignal::new(false);
     let has_trace = move || {
         app.result
             .with(|r| r.as_ref().is_some_and(|r| !r.traces.is_empty()))
@@ -354,7 +353,7 @@ pub fn Export() -> impl IntoView {
                 .is_some_and(|r| r.traces.iter().map(|t| t.tasks.len()).sum::<usize>() > 500)
         })
     };
-    let export = move |k: Kind| {
+    let export = move |k: Kind, failed: RwSignal<bool>| {
         failed.set(false);
         let Some(traces) = app
             .result
@@ -388,7 +387,7 @@ pub fn Export() -> impl IntoView {
         };
         failed.set(!ok);
     };
-    let button = move |k: Kind| {
+    let button = move |k: Kind, lang: Lang, canvas: bool, failed: RwSignal<bool>| {
         view! {
             <button type="button" class="ap-button" data-testid=match k {
                     Kind::Json => "export-json",
@@ -396,27 +395,36 @@ pub fn Export() -> impl IntoView {
                     Kind::Svg => "export-svg",
                     Kind::Png => "export-png",
                 }
-                disabled=move || k == Kind::Svg && canvas()
-                on:click=move |_| export(k)>
-                {move || label(app.lang.get(), k)}
+                disabled=k == Kind::Svg && canvas
+                on:click=move |_| export(k, failed)>
+                {label(lang, k)}
             </button>
         }
     };
-    view! {
-        <Show when=has_trace>
+    // One long-lived closure builds the group after each run (and for a new language) from
+    // plain values: effects made inside it each run would stay listed in the long-lived signals
+    // they read (`app.lang`, `app.result`) for ever (issue 16: memory per run). The one signal
+    // read inside, `failed`, is made with the group and goes with it.
+    move || {
+        if !has_trace() {
+            return None;
+        }
+        let lang = app.lang.get();
+        let canvas = canvas();
+        let failed = RwSignal::new(false);
+        Some(view! {
             <div class="ap-export" data-testid="export" role="group"
-                aria-label=move || say(app.lang.get(), ["Download", "Télécharger", "Descargar"])>
-                <span class="ap-muted">{move || {
-                    let lang = app.lang.get();
+                aria-label=say(lang, ["Download", "Télécharger", "Descargar"])>
+                <span class="ap-muted">{
                     colon(lang, say(lang, ["Download", "Télécharger", "Descargar"])).trim_end().to_string()
-                }}</span>
-                {button(Kind::Json)}
-                {button(Kind::Perfetto)}
-                {button(Kind::Svg)}
-                {button(Kind::Png)}
+                }</span>
+                {button(Kind::Json, lang, canvas, failed)}
+                {button(Kind::Perfetto, lang, canvas, failed)}
+                {button(Kind::Svg, lang, canvas, failed)}
+                {button(Kind::Png, lang, canvas, failed)}
                 <Show when=move || failed.get()>
                     <span role="status" class="ap-muted" data-testid="export-failed">
-                        {move || say(app.lang.get(), [
+                        {say(lang, [
                             "This browser refused to make the file.",
                             "Ce navigateur a refusé de créer le fichier.",
                             "Este navegador no pudo crear el archivo.",
@@ -424,6 +432,6 @@ pub fn Export() -> impl IntoView {
                     </span>
                 </Show>
             </div>
-        </Show>
+        })
     }
 }

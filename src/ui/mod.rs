@@ -13,6 +13,7 @@ pub mod export;
 pub mod figures;
 pub mod freeze;
 pub mod h5p;
+pub mod heap;
 pub mod help;
 pub mod inbound;
 pub mod lanes;
@@ -44,6 +45,7 @@ pub fn start() {
         let _ = p.mark("ap-main");
     }
     error_panel::install_panic_hook();
+    heap::install_hook();
     let parsed = url::parse_location();
     let panic = parsed.panic;
     leptos::mount::mount_to_body(

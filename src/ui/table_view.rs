@@ -150,16 +150,24 @@ pub fn TableView() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || rows.get().0 key=|r| (r.key, r.state.clone(), r.story.clone(), r.end.clone()) let:r>
-                            <tr>
-                                <th scope="row">{r.task}</th>
-                                <td>{r.mode}</td>
-                                <td>{r.start}</td>
-                                <td>{r.end}</td>
-                                <td>{r.state}</td>
-                                <td>{r.story}</td>
-                            </tr>
-                        </For>
+                        // A `For` of its own per run: a row's owner leaves an entry (and its
+                        // allocation) in the owner its `For` was made under until that one is
+                        // cleaned up, so a `For` made once kept every row of every run (issue 16).
+                        {move || {
+                            app.run_id.track();
+                            view! {
+                                <For each=move || rows.get().0 key=|r| (r.key, r.state.clone(), r.story.clone(), r.end.clone()) let:r>
+                                    <tr>
+                                        <th scope="row">{r.task}</th>
+                                        <td>{r.mode}</td>
+                                        <td>{r.start}</td>
+                                        <td>{r.end}</td>
+                                        <td>{r.state}</td>
+                                        <td>{r.story}</td>
+                                    </tr>
+                                </For>
+                            }
+                        }}
                     </tbody>
                 </table>
             </div>
