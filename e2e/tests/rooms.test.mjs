@@ -18,8 +18,27 @@ const phone = (viewport) => ({ viewport, isMobile: true, hasTouch: true });
 
 const waitState = (page, states) => page.waitForSelector(states.map((s) => `${tid('app')}[data-run-state="${s}"]`).join(', '), { timeout: 60000 });
 
+/** Puts `window.__apVisOf(svg)` in the page: what of an SVG drawing is visible — its box cut by the
+ *  screen and by every ancestor that clips, up to the timeline card (which hides its overflow). */
+const installVisOf = (page) => page.evaluate(() => {
+  window.__apVisOf = (svg) => {
+    const vw = window.innerWidth, vh = window.innerHeight;
+    const tlEl = document.querySelector('[data-testid="timeline"]');
+    let v = { left: 0, top: 0, right: vw, bottom: vh };
+    for (let e = svg; e && e !== document.documentElement; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (e !== tlEl && e !== svg && cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+      const b = e.getBoundingClientRect();
+      v = { left: Math.max(v.left, b.left), top: Math.max(v.top, b.top), right: Math.min(v.right, b.right), bottom: Math.min(v.bottom, b.bottom) };
+      if (e === tlEl) break;
+    }
+    return v;
+  };
+});
+
 /** Every lane, bar, panel and figure inside the viewport; the page does not scroll. */
 async function fitsScreen(page, what) {
+  await installVisOf(page);
   const r = await page.evaluate(() => {
     const vw = window.innerWidth, vh = window.innerHeight;
     const out = [];
@@ -34,18 +53,7 @@ async function fitsScreen(page, what) {
     // Nor cut off by the timeline's own box: what of it is visible is its box cut by every
     // ancestor that clips (the timeline card hides its overflow) and by the screen. Each lane's
     // row, name and bars lie inside it.
-    const tlEl = document.querySelector('[data-testid="timeline"]');
-    const visOf = (svg) => {
-      let v = { left: 0, top: 0, right: vw, bottom: vh };
-      for (let e = svg; e && e !== document.documentElement; e = e.parentElement) {
-        const cs = getComputedStyle(e);
-        if (e !== tlEl && e !== svg && cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
-        const b = e.getBoundingClientRect();
-        v = { left: Math.max(v.left, b.left), top: Math.max(v.top, b.top), right: Math.min(v.right, b.right), bottom: Math.min(v.bottom, b.bottom) };
-        if (e === tlEl) break;
-      }
-      return v;
-    };
+    const visOf = window.__apVisOf;
     let vis;
     const outside = (b) => b.left < vis.left - 1 || b.top < vis.top - 1 || b.right > vis.right + 1 || b.bottom > vis.bottom + 1;
     const at = (b) => `${b.left.toFixed(0)},${b.top.toFixed(0)}–${b.right.toFixed(0)},${b.bottom.toFixed(0)}`;
@@ -198,20 +206,9 @@ for (const vp of PROJECTORS) {
 
 /** Bar labels whose glyph box (a Range over the text) leaves the visible timeline box or its clip. */
 async function barLabelsCut(page) {
+  await installVisOf(page);
   return page.evaluate(() => {
-    const vw = window.innerWidth, vh = window.innerHeight;
-    const tlEl = document.querySelector('[data-testid="timeline"]');
-    const visOf = (svg) => {
-      let v = { left: 0, top: 0, right: vw, bottom: vh };
-      for (let e = svg; e && e !== document.documentElement; e = e.parentElement) {
-        const cs = getComputedStyle(e);
-        if (e !== tlEl && e !== svg && cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
-        const b = e.getBoundingClientRect();
-        v = { left: Math.max(v.left, b.left), top: Math.max(v.top, b.top), right: Math.min(v.right, b.right), bottom: Math.min(v.bottom, b.bottom) };
-        if (e === tlEl) break;
-      }
-      return v;
-    };
+    const visOf = window.__apVisOf;
     const at = (b) => `${b.left.toFixed(0)}–${b.right.toFixed(0)}`;
     const out = [];
     for (const t of document.querySelectorAll('.ap-bar-label')) {
